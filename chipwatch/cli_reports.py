@@ -1,0 +1,1 @@
+"""Report commands (query, sql, search, digest), registered on the main `cli` group."""

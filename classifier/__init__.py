@@ -1,0 +1,1 @@
+"""Stance classifier: labelled corpus, scikit-learn pipeline, passage and document labels."""

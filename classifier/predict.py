@@ -1,0 +1,164 @@
+"""Load the trained model and label passages and documents."""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.exceptions import InconsistentVersionWarning
+
+from classifier import config
+from classifier.attributes import attributes, find_items
+from classifier.config import LABELS, POLICY_LABELS
+from classifier.sentences import split_passages
+
+LOGGER = logging.getLogger(__name__)
+
+
+class ModelError(RuntimeError):
+    """The model is missing, stale, or was saved by other library versions."""
+
+
+class StanceModel:
+    """A fitted stance pipeline plus its metadata sidecar."""
+
+    def __init__(self, pipeline, meta: dict) -> None:
+        self.pipeline = pipeline
+        self.meta = meta
+        classes = list(pipeline.classes_)
+        self._columns = [classes.index(label) for label in LABELS]
+
+    @property
+    def version(self) -> str:
+        return self.meta["model_version"]
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, one row per text, columns in config.LABELS order."""
+        if not len(texts):
+            return np.zeros((0, len(LABELS)))
+        return self.pipeline.predict_proba(list(texts))[:, self._columns]
+
+    def classify_passages(self, texts: Sequence[str]) -> list[dict]:
+        """Label each passage: {'label', 'scores'}."""
+        return [_labelled(row) for row in self.predict_proba(texts)]
+
+    def classify_document(self, title: str, text: str, kind: str = "article") -> dict:
+        """Primary label, label set, per-label scores, evidence passages and attributes of a document."""
+        title = " ".join((title or "").split())
+        body = split_passages(text or "")
+        if body and title and body[0].lower() == title.lower():
+            body = body[1:]  # descriptions often repeat the title
+        passages = ([title] if title else []) + body
+        if not passages:
+            return self._empty(title)
+        probs = self.predict_proba(passages)
+        weights = np.ones(len(passages))
+        start = 1 if title else 0
+        if title:
+            weights[0] = config.HEADLINE_WEIGHT
+        weights[start:start + config.LEAD_PASSAGES] = np.maximum(weights[start:start + config.LEAD_PASSAGES], config.LEAD_WEIGHT)
+        scores = (probs * weights[:, None]).sum(axis=0) / weights.sum()
+        passage_labels = [LABELS[i] for i in probs.argmax(axis=1)]
+        confident = probs.max(axis=1) >= config.PASSAGE_LABEL_THRESHOLD
+
+        primary = self._primary(probs, passage_labels, confident, start, scores)
+        label_set = {l for l, ok in zip(passage_labels, confident) if ok} | {primary}
+        evidence = {}
+        for label in sorted(label_set - {"neutral"}):
+            column = LABELS.index(label)
+            ranked = sorted((i for i, l in enumerate(passage_labels) if l == label), key=lambda i: -probs[i, column])
+            evidence[label] = [{"text": passages[i], "score": round(float(probs[i, column]), 4), "position": i}
+                               for i in ranked[: config.EVIDENCE_PER_LABEL]]
+        focus = " ".join(e["text"] for e in evidence.get(primary, [])) or " ".join(passages[:3])
+        attrs = attributes(f"{title} {focus}" if primary != "neutral" else " ".join(passages))
+        attrs["items"] = find_items(" ".join(passages))
+        return {
+            "label": primary,
+            "labels": [l for l in LABELS if l in label_set],
+            "scores": {l: round(float(s), 4) for l, s in zip(LABELS, scores)},
+            "evidence": evidence,
+            **attrs,
+            "passages": [{"text": p, **_labelled(row)} for p, row in zip(passages, probs)],
+            "model_version": self.version,
+        }
+
+    @staticmethod
+    def _primary(probs, passage_labels, confident, start, scores) -> str:
+        """The headline's stance if it has one, else the lead event's, else the weighted scores'."""
+        if start and passage_labels[0] != "neutral" and confident[0]:
+            return passage_labels[0]
+        lead = [i for i in range(start, min(len(passage_labels), start + config.LEAD_PASSAGES))
+                if passage_labels[i] != "neutral" and confident[i]]
+        if lead:
+            return passage_labels[max(lead, key=lambda i: probs[i].max())]
+        return LABELS[int(np.argmax(scores))]
+
+    def _empty(self, title: str) -> dict:
+        return {"label": "neutral", "labels": ["neutral"], "scores": {l: float(l == "neutral") for l in LABELS},
+                "evidence": {}, "actor": "unknown", "direction": "unknown", "items": [], "status": "reported",
+                "passages": [], "model_version": self.version}
+
+
+def _labelled(row: np.ndarray) -> dict:
+    return {"label": LABELS[int(row.argmax())], "scores": {l: round(float(p), 4) for l, p in zip(LABELS, row)}}
+
+
+def model_paths(model_dir: str | Path | None = None) -> tuple[Path, Path]:
+    directory = Path(model_dir) if model_dir else config.default_model_dir()
+    return directory / config.MODEL_FILENAME, directory / config.META_FILENAME
+
+
+def load_model(model_dir: str | Path | None = None) -> StanceModel:
+    """Load a model we trained; refuse one saved by other scikit-learn versions."""
+    model_path, meta_path = model_paths(model_dir)
+    if not model_path.is_file() or not meta_path.is_file():
+        raise ModelError(f"no trained model in {model_path.parent} (run `chipwatch train`)")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("versions", {}).get("scikit-learn") != sklearn.__version__:
+        raise ModelError(f"model was saved with scikit-learn {meta.get('versions', {}).get('scikit-learn')}, "
+                         f"this is {sklearn.__version__}; retrain with `chipwatch train`")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InconsistentVersionWarning)
+        pipeline = joblib.load(model_path)
+    return StanceModel(pipeline, meta)
+
+
+def load_or_train(model_dir: str | Path | None = None, progress=None) -> StanceModel:
+    """Load the model, training it first if it is missing, stale against the corpus, or incompatible."""
+    from classifier.corpus import load_corpus
+    from classifier.train import train_model
+
+    try:
+        model = load_model(model_dir)
+        if model.meta.get("data_hash") == load_corpus().data_hash:
+            return model
+        LOGGER.warning("the corpus changed since the model was trained; retraining")
+    except ModelError as error:
+        LOGGER.info("%s; training now", error)
+    train_model(model_dir, progress=progress)
+    return load_model(model_dir)
+
+
+def classify_texts(model: StanceModel, rows: Iterable[dict]) -> Iterable[dict]:
+    """classify's JSONL contract: {'id', 'text', 'kind'} in, labels out."""
+    for row in rows:
+        text = row.get("text") or ""
+        if row.get("kind") == "document":
+            title, _, body = text.partition("\n")
+            result = model.classify_document(title, body)
+            yield {"id": row.get("id"), "label": result["label"], "labels": result["labels"],
+                   "scores": result["scores"], "evidence": result["evidence"], "actor": result["actor"],
+                   "direction": result["direction"], "items": result["items"], "status": result["status"]}
+        else:
+            passage = model.classify_passages([text])[0]
+            attrs = attributes(text)
+            yield {"id": row.get("id"), "label": passage["label"], "labels": [passage["label"]],
+                   "scores": passage["scores"], "evidence": [text] if passage["label"] != "neutral" else [],
+                   "actor": attrs["actor"], "direction": attrs["direction"], "items": attrs["items"],
+                   "status": attrs["status"]}

@@ -1,0 +1,1 @@
+"""Scrapy project for chipwatch: spiders, items, pipelines, and pure extraction functions."""

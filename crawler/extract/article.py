@@ -1,0 +1,174 @@
+"""Articles: trafilatura for the text, structured data first for title, author and date."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Mapping
+
+import lxml.html
+import trafilatura
+from htmldate import find_date
+
+from crawler.extract.dates import to_utc_iso
+from crawler.extract.structured import (
+    main_article, person_names, read_json_ld, read_open_graph, strip_site_name,
+)
+from crawler.extract.urls import canonicalize_url
+from crawler.extract.video import ExtractionError
+from crawler.selectors import CANONICAL_LINK, HTML_LANG, META_CONTENT, TIME_DATETIME
+
+LOGGER = logging.getLogger(__name__)
+
+BYLINE_PREFIX = re.compile(r"^\s*(by|from|written by|reporting by|автор)\s*[:\-]?\s*", re.IGNORECASE)
+AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bи\b)\s*")
+CREDIT_LINE = re.compile(r"^(reported|reporting|writing|editing|additional reporting|compiled) by\b.{0,160}$", re.IGNORECASE)
+NOT_A_PERSON = re.compile(r"(staff|desk|team|editor(ial)?s?|newsroom|agency|reuters|bloomberg|press|news|media|admin)\b", re.I)
+DATE_META = (
+    ("property", "article:published_time"), ("property", "og:published_time"),
+    ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publishdate"),
+    ("name", "date"), ("name", "dc.date.issued"), ("name", "DC.date.issued"), ("name", "sailthru.date"),
+    ("name", "parsely-pub-date"),
+)
+
+
+def extract_article(html: str, url: str, hints: Mapping[str, Any] | None = None) -> dict:
+    """Extract a news article into a document record; hints carry feed/sitemap fallbacks."""
+    hints = hints or {}
+    tree = lxml.html.fromstring(html)
+    objects = read_json_ld(tree)
+    article = main_article(objects)
+    og = read_open_graph(tree)
+    sources: dict[str, str] = {}
+
+    extracted = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True, deduplicate=True,
+    )
+    meta = extracted.as_dict() if extracted is not None else {}
+    site_names = _site_names(article, objects, og, meta)
+
+    title = _pick_title(tree, article, og, meta, hints, site_names, sources)
+    text = _clean_text(meta.get("text"), title)
+    if not text:
+        raise ExtractionError("no main text found")
+    author = _pick_author(tree, article, meta, hints, site_names, sources)
+    published_at, date_source = _pick_date(tree, html, article, meta, hints)
+    canonical = _first(tree, CANONICAL_LINK)
+    return {
+        "url": canonicalize_url(canonical or url),
+        "aliases": sorted({canonicalize_url(url)} - {canonicalize_url(canonical or url)}),
+        "kind": "article",
+        "title": title,
+        "author": author,
+        "published_at": published_at,
+        "date_source": date_source,
+        "text": text,
+        "views": None,
+        "language": _language(tree, article, og, text),
+        "field_sources": sources,
+    }
+
+
+def _first(tree, xpath: str) -> str | None:
+    for value in tree.xpath(xpath):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _site_names(article: dict, objects: list[dict], og: dict, meta: dict) -> set[str]:
+    names = {og.get("og:site_name"), meta.get("sitename")}
+    publisher = article.get("publisher")
+    if isinstance(publisher, dict):
+        names.add(publisher.get("name"))
+    for obj in objects:
+        if {"WebSite", "Organization", "NewsMediaOrganization"} & set(map(str, [obj.get("@type")])):
+            names.add(obj.get("name"))
+    return {n for n in names if isinstance(n, str) and n.strip()}
+
+
+def _pick_title(tree, article, og, meta, hints, site_names, sources) -> str | None:
+    candidates = [
+        ("json-ld", article.get("headline")),
+        ("og", og.get("og:title")),
+        ("h1", " ".join(tree.xpath("string(//h1)").split()) or None),
+        ("trafilatura", meta.get("title")),
+        ("feed", hints.get("title")),
+    ]
+    for origin, value in candidates:
+        if isinstance(value, str) and value.strip():
+            sources["title"] = origin
+            return strip_site_name(value, site_names)
+    return None
+
+
+def _clean_text(text: str | None, title: str | None) -> str | None:
+    if not text:
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and title and lines[0].lower() == title.lower():
+        lines = lines[1:]  # trafilatura keeps the <h1>; the title has its own column
+    while lines and CREDIT_LINE.match(lines[-1]):
+        lines.pop()  # wire credits ("Reporting by ...; editing by ...") are bylines, not body text
+    return "\n".join(lines) or None
+
+
+def _people(raw: str | None, site_names: set[str]) -> list[str]:
+    if not raw:
+        return []
+    raw = BYLINE_PREFIX.sub("", " ".join(raw.split()))
+    names = []
+    excluded = {n.lower() for n in site_names}
+    for name in AUTHOR_SPLIT.split(raw):
+        name = name.strip(" .|")
+        if not name or name.lower() in excluded or NOT_A_PERSON.search(name) or len(name.split()) > 5:
+            continue
+        if name.startswith("http") or "@" in name:
+            continue
+        names.append(name)
+    return names
+
+
+def _pick_author(tree, article, meta, hints, site_names, sources) -> str | None:
+    excluded = {n.lower() for n in site_names}
+    candidates = [
+        ("json-ld", person_names(article.get("author"), excluded) if article else []),
+        ("meta", _people(_first(tree, META_CONTENT.format(attr="name", name="author")), site_names)),
+        ("meta", _people(_first(tree, META_CONTENT.format(attr="property", name="article:author")), site_names)),
+        ("itemprop", _people(_first(tree, "//*[@itemprop='author']//*[@itemprop='name']/text()"), site_names)),
+        ("byline", _people(_first(tree, "//*[@rel='author']/text()"), site_names)),
+        ("trafilatura", _people(meta.get("author"), site_names)),
+        ("feed", _people(hints.get("author"), site_names)),
+    ]
+    for origin, names in candidates:
+        names = [n for n in names if n.lower() not in excluded]
+        if names:
+            sources["author"] = origin
+            return ", ".join(dict.fromkeys(names))
+    return None
+
+
+def _pick_date(tree, html, article, meta, hints) -> tuple[str | None, str | None]:
+    structured = [("json-ld", article.get("datePublished") or article.get("dateCreated"))]
+    structured += [("meta", _first(tree, META_CONTENT.format(attr=a, name=n))) for a, n in DATE_META]
+    structured += [("time", _first(tree, TIME_DATETIME))]
+    for origin, value in structured:
+        iso = to_utc_iso(value)
+        if iso:
+            return iso, origin
+    if hints.get("published_at"):
+        return to_utc_iso(hints["published_at"]), hints.get("date_source") or "feed"
+    try:
+        found = find_date(tree, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+    except Exception as error:  # htmldate can trip on odd markup; the date is optional
+        LOGGER.debug("htmldate failed: %s", error)
+        found = None
+    return (to_utc_iso(found), "htmldate") if found else (None, None)
+
+
+def _language(tree, article, og, text: str) -> str | None:
+    for value in (_first(tree, HTML_LANG), article.get("inLanguage"), og.get("og:locale")):
+        if isinstance(value, str) and value.strip():
+            return value.strip().replace("_", "-").split("-")[0].lower()
+    cyrillic = sum(1 for ch in text[:2000] if "\u0400" <= ch <= "\u04ff")
+    return "ru" if cyrillic > 50 else ("en" if text else None)

@@ -1,0 +1,102 @@
+"""Item pipelines: classify each document's stance, then store it (and failures) through db.store.
+
+Don't forget: both are enabled in ITEM_PIPELINES (crawler/settings.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.items import DocumentItem, FailureItem
+from db.schema import open_db
+from db.store import finish_crawl, record_failure, save_classification, save_document, start_crawl
+
+LOGGER = logging.getLogger(__name__)
+
+ERROR_STAT_PREFIX = "chipwatch/errors/"
+
+
+class ClassifyPipeline:
+    """Attach the stance classifier's document result to each DocumentItem."""
+
+    def __init__(self, model_dir: str | None) -> None:
+        self.model_dir = model_dir
+        self.model = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("CHIPWATCH_CLASSIFY"):
+            raise NotConfigured("classification disabled")
+        return cls(crawler.settings.get("CHIPWATCH_MODEL_DIR"))
+
+    def open_spider(self) -> None:
+        from classifier.predict import load_or_train  # heavy import, only when classifying
+
+        self.model = load_or_train(self.model_dir)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, DocumentItem) and self.model is not None:
+            record = item.record
+            item.record["classification"] = self.model.classify_document(
+                record.get("title") or "", record.get("text") or "", kind=record.get("kind", "article"),
+            )
+        return item
+
+
+class StorePipeline:
+    """Write documents and failures to SQLite as they arrive; keep the crawl-history row."""
+
+    def __init__(self, db_path: str, crawler) -> None:
+        self.db_path = db_path
+        self.crawler = crawler
+        self.db = None
+        self.crawl_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("CHIPWATCH_DB_PATH"), crawler)
+
+    @property
+    def stats(self):
+        return self.crawler.stats
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.db_path)
+        spider = self.crawler.spider
+        self.crawl_id = start_crawl(self.db, getattr(spider, "start_url_list", []))
+        self.stats.set_value("chipwatch/crawl_id", self.crawl_id)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, FailureItem):
+            self.stats.inc_value(f"{ERROR_STAT_PREFIX}{item.kind}")
+            record_failure(self.db, self.crawl_id, item.url, item.kind, item.detail)
+            return item
+        if not isinstance(item, DocumentItem):
+            raise DropItem(f"unknown item type {type(item).__name__}")
+        record = dict(item.record)
+        classification = record.pop("classification", None)
+        if not (record.get("text") or record.get("title")):
+            self.stats.inc_value(f"{ERROR_STAT_PREFIX}no_content")
+            record_failure(self.db, self.crawl_id, record["url"], "no_content", "no title or text extracted")
+            raise DropItem(f"no content at {record['url']}")
+        document_id, created = save_document(self.db, record)
+        self.stats.inc_value("chipwatch/stored" if created else "chipwatch/updated")
+        if classification:
+            save_classification(self.db, document_id, classification)
+        return item
+
+    def close_spider(self) -> None:
+        stats = self.stats.get_stats()
+        errors = {k[len(ERROR_STAT_PREFIX):]: v for k, v in stats.items() if k.startswith(ERROR_STAT_PREFIX)}
+        finish_crawl(
+            self.db, self.crawl_id,
+            pages_fetched=stats.get("response_received_count", 0),
+            stored=stats.get("chipwatch/stored", 0), updated=stats.get("chipwatch/updated", 0),
+            errors=errors, finish_reason=str(stats.get("finish_reason") or "finished"),
+        )
+        LOGGER.info("crawl %s finished: %s", self.crawl_id, json.dumps(errors))
+        self.db.close()

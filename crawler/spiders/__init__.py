@@ -1,0 +1,1 @@
+"""chipwatch spiders. `chipwatch` detects each response's kind; the others start from one kind of source."""
