@@ -60,7 +60,11 @@ class LocalSite:
             def log_message(self, format: str, *args) -> None:  # keep test and demo output quiet
                 pass
 
-        self.server = ThreadingHTTPServer((LOOPBACK, port), Handler)
+        class QuietServer(ThreadingHTTPServer):
+            def handle_error(self, request, client_address) -> None:
+                pass  # clients that hang up (timeouts, size limits) are expected here
+
+        self.server = QuietServer((LOOPBACK, port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -20,9 +20,12 @@ from crawler.selectors import CANONICAL_LINK, HTML_LANG, META_CONTENT, TIME_DATE
 
 LOGGER = logging.getLogger(__name__)
 
+MIN_ARTICLE_CHARS = 80  # less than a sentence of body text means we found navigation, not an article
+
 BYLINE_PREFIX = re.compile(r"^\s*(by|from|written by|reporting by|автор)\s*[:\-]?\s*", re.IGNORECASE)
 AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bи\b)\s*")
 CREDIT_LINE = re.compile(r"^(reported|reporting|writing|editing|additional reporting|compiled) by\b.{0,160}$", re.IGNORECASE)
+DATE_LINE = re.compile(r"^(published|updated|posted|last updated|опубликовано)\b[^.]{0,60}\d{4}[^.]{0,30}$", re.IGNORECASE)
 NOT_A_PERSON = re.compile(r"(staff|desk|team|editor(ial)?s?|newsroom|agency|reuters|bloomberg|press|news|media|admin)\b", re.I)
 DATE_META = (
     ("property", "article:published_time"), ("property", "og:published_time"),
@@ -49,7 +52,7 @@ def extract_article(html: str, url: str, hints: Mapping[str, Any] | None = None)
 
     title = _pick_title(tree, article, og, meta, hints, site_names, sources)
     text = _clean_text(meta.get("text"), title)
-    if not text:
+    if not text or len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError("no main text found")
     author = _pick_author(tree, article, meta, hints, site_names, sources)
     published_at, date_source = _pick_date(tree, html, article, meta, hints)
@@ -108,6 +111,8 @@ def _clean_text(text: str | None, title: str | None) -> str | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and title and lines[0].lower() == title.lower():
         lines = lines[1:]  # trafilatura keeps the <h1>; the title has its own column
+    while lines and DATE_LINE.match(lines[0]):
+        lines.pop(0)  # "Published 3 March 2023, 10:40 JST" belongs in published_at
     while lines and CREDIT_LINE.match(lines[-1]):
         lines.pop()  # wire credits ("Reporting by ...; editing by ...") are bylines, not body text
     return "\n".join(lines) or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass, field
 
 import feedparser
@@ -44,6 +45,13 @@ class Feed:
 
 def parse_feed(body: bytes, url: str) -> Feed:
     """Parse any feed format feedparser knows; raise FeedError when nothing usable is inside."""
+    with warnings.catch_warnings():
+        # feedparser warns when updated_parsed falls back to published_parsed; we read both on purpose
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _parse_feed(body, url)
+
+
+def _parse_feed(body: bytes, url: str) -> Feed:
     parsed = feedparser.parse(body, response_headers={"content-location": url})
     entries = []
     for raw in parsed.entries:
@@ -55,7 +63,9 @@ def parse_feed(body: bytes, url: str) -> Feed:
         entries.append(FeedEntry(
             link=link.strip(),
             title=(raw.get("title") or "").strip() or None,
-            published_at=to_utc_iso(raw.get("published_parsed") or raw.get("published")),
+            # RSS 1.0's dc:date and Atom's <updated> are the only dates some feeds carry
+            published_at=to_utc_iso(raw.get("published_parsed") or raw.get("published")
+                                    or raw.get("updated_parsed") or raw.get("updated")),
             updated_at=to_utc_iso(raw.get("updated_parsed") or raw.get("updated")),
             author=(raw.get("author") or "").strip() or None,
             summary=(raw.get("summary") or "").strip() or None,

@@ -18,6 +18,7 @@ from crawler.extract.feeds import FeedError
 from crawler.extract.video import ExtractionError
 from crawler.items import DocumentItem, FailureItem
 from crawler.selectors import FOLLOW_LINKS
+from crawler.settings import CHIPWATCH_FOLLOW_KEYWORDS as DEFAULT_FOLLOW_KEYWORDS
 
 LOGGER = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ class ChipwatchSpider(scrapy.Spider):
 
     def follow_links(self, response: Response) -> Iterable[scrapy.Request]:
         """Follow same-site links whose URL or anchor text mentions a tracked keyword."""
-        keywords = [k.lower() for k in self.settings.getlist("CHIPWATCH_FOLLOW_KEYWORDS")]
+        keywords = [k.lower() for k in self.settings.getlist("CHIPWATCH_FOLLOW_KEYWORDS") or DEFAULT_FOLLOW_KEYWORDS]
         host = urlsplit(response.url).netloc
         for anchor in response.xpath(FOLLOW_LINKS):
             url = response.urljoin(anchor.attrib["href"])
