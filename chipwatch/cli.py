@@ -62,9 +62,10 @@ def cli() -> None:
 @click.option("--spider", default="chipwatch", show_default=True, help="Spider: chipwatch (any kind), feeds, sitemaps, pages, video.")
 @click.option("--follow", is_flag=True, help="Follow same-site links that mention tracked keywords.")
 @click.option("--no-classify", is_flag=True, help="Store documents without labelling their stance.")
+@click.option("--refresh", is_flag=True, help="Re-fetch everything: ignore ETag/Last-Modified and known articles.")
 @verbose_option
 @click.argument("urls", nargs=-1)
-def crawl(db_path, sources_file, settings, spider, follow, no_classify, verbose, urls):
+def crawl(db_path, sources_file, settings, spider, follow, no_classify, refresh, verbose, urls):
     """Crawl feeds, sitemaps, articles, watch pages or mirror pages into SQLite.
 
     Each URL's kind is detected from the response. With no URL, the sources file is used.
@@ -92,6 +93,8 @@ def crawl(db_path, sources_file, settings, spider, follow, no_classify, verbose,
         overrides["CHIPWATCH_FOLLOW_LINKS"] = True
     if no_classify:
         overrides["CHIPWATCH_CLASSIFY"] = False
+    if refresh:
+        overrides["CHIPWATCH_REFRESH"] = True
     try:
         summary = run_crawl(_writable_db(db_path), sources, overrides, spider_name=spider)
     except CrawlSettingsError as error:

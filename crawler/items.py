@@ -24,3 +24,18 @@ class FailureItem:
     detail: str = ""
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SourcePollItem:
+    """One poll of a feed or sitemap source: HTTP validators, body hash and how many entries were new."""
+
+    url: str
+    status: str  # "ok", "not_modified", "unchanged", "failed"
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    update_period_s: int | None = None
+    entries_total: int = 0
+    entries_new: int = 0
+    state: dict[str, Any] = field(default_factory=dict)  # the state the poll started from

@@ -9,9 +9,11 @@ import json
 import logging
 from typing import Any
 
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
-from crawler.items import DocumentItem, FailureItem
+from crawler.items import DocumentItem, FailureItem, SourcePollItem
+from crawler.polling import MAX_CONSECUTIVE_FAILURES, PollOutcome, next_interval
+from db.polling import record_poll
 from db.schema import open_db
 from db.store import finish_crawl, record_failure, save_classification, save_document, start_crawl
 
@@ -23,17 +25,18 @@ ERROR_STAT_PREFIX = "chipwatch/errors/"
 class ClassifyPipeline:
     """Attach the stance classifier's document result to each DocumentItem."""
 
-    def __init__(self, model_dir: str | None) -> None:
+    def __init__(self, model_dir: str | None, enabled: bool = True) -> None:
         self.model_dir = model_dir
+        self.enabled = enabled
         self.model = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("CHIPWATCH_CLASSIFY"):
-            raise NotConfigured("classification disabled")
-        return cls(crawler.settings.get("CHIPWATCH_MODEL_DIR"))
+        return cls(crawler.settings.get("CHIPWATCH_MODEL_DIR"), crawler.settings.getbool("CHIPWATCH_CLASSIFY"))
 
     def open_spider(self) -> None:
+        if not self.enabled:
+            return
         from classifier.predict import load_or_train  # heavy import, only when classifying
 
         self.model = load_or_train(self.model_dir)
@@ -75,6 +78,9 @@ class StorePipeline:
             self.stats.inc_value(f"{ERROR_STAT_PREFIX}{item.kind}")
             record_failure(self.db, self.crawl_id, item.url, item.kind, item.detail)
             return item
+        if isinstance(item, SourcePollItem):
+            self._record_poll(item)
+            return item
         if not isinstance(item, DocumentItem):
             raise DropItem(f"unknown item type {type(item).__name__}")
         record = dict(item.record)
@@ -88,6 +94,19 @@ class StorePipeline:
         if classification:
             save_classification(self.db, document_id, classification)
         return item
+
+    def _record_poll(self, item: SourcePollItem) -> None:
+        state = item.state or {}
+        failures = (state.get("consecutive_failures") or 0) + 1 if item.status == "failed" else 0
+        outcome = PollOutcome(item.status, item.entries_total, item.entries_new, item.update_period_s)
+        interval = next_interval(state.get("poll_interval_s"), outcome, failures)
+        disable = failures >= MAX_CONSECUTIVE_FAILURES
+        if disable:
+            LOGGER.warning("source %s failed %d times in a row; disabled", item.url, failures)
+            self.stats.inc_value("chipwatch/sources_disabled")
+        self.stats.inc_value(f"chipwatch/polls/{item.status}")
+        record_poll(self.db, item.url, status=item.status, interval_s=interval, failures=failures, disable=disable,
+                    etag=item.etag, last_modified=item.last_modified, body_hash=item.body_hash)
 
     def close_spider(self) -> None:
         stats = self.stats.get_stats()

@@ -11,6 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
+from db.polling import source_states
 from db.queries import CRAWL_BY_ID_SQL
 from db.schema import open_db
 
@@ -67,7 +68,13 @@ def run_crawl(db_path: str, sources: list[dict], overrides: Mapping[str, Any] | 
     loader = SpiderLoader.from_settings(settings)
     if spider_name not in loader.list():
         raise CrawlSettingsError(f"unknown spider {spider_name!r}; choose from {', '.join(sorted(loader.list()))}")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    db = open_db(db_path)
+    states = source_states(db, [s["url"] for s in sources])
+    db.close()
+    sources = [{**s, "state": states.get(s["url"], s.get("state") or {}), "registered": s.get("registered", s["url"] in states)}
+               for s in sources]
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(loader.load(spider_name))
     process.crawl(crawler, sources=sources)
     process.start()

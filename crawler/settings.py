@@ -32,6 +32,15 @@ TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.KnownUrlFilter": 600,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.CrawlDelay": 110,  # after RobotsTxtMiddleware (100) has parsed robots.txt
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ClassifyPipeline": 300,
     "crawler.pipelines.StorePipeline": 800,
@@ -45,6 +54,7 @@ CHIPWATCH_DB_PATH = "chipwatch.db"
 CHIPWATCH_CLASSIFY = True  # classify documents as they are stored
 CHIPWATCH_MODEL_DIR = None  # default: classifier.config.DEFAULT_MODEL_DIR
 CHIPWATCH_FOLLOW_LINKS = False
+CHIPWATCH_REFRESH = False  # True: ignore ETag/Last-Modified/body hash and re-fetch known articles
 CHIPWATCH_FOLLOW_KEYWORDS = [
     "chip", "semiconductor", "nvidia", "export", "h20", "h200", "hbm", "asml", "lithography",
     "huawei", "ascend", "amd", "tsmc", "smic", "gallium", "germanium", "entity list",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import sqlite_utils
 
@@ -109,6 +111,14 @@ TABLES: dict[str, dict] = {
         },
         "pk": "id",
     },
+    "document_minhashes": {
+        "columns": {"document_id": int, "signature": bytes},
+        "pk": "document_id",
+    },
+    "document_bands": {
+        "columns": {"band": int, "bucket": str, "document_id": int},
+        "pk": ("band", "bucket", "document_id"),
+    },
     "failures": {
         "columns": {
             "id": int,
@@ -127,6 +137,7 @@ FOREIGN_KEYS = {
     "classifications": [("document_id", "documents", "id")],
     "failures": [("crawl_id", "crawls", "id")],
     "document_urls": [("document_id", "documents", "id")],
+    "document_minhashes": [("document_id", "documents", "id")],
 }
 
 UNIQUE_INDEXES = [("documents", ["url"])]
@@ -140,6 +151,8 @@ INDEXES = [
     ("passages", ["document_id", "position"]),
     ("classifications", ["document_id"]),
     ("failures", ["crawl_id"]),
+    ("document_bands", ["document_id"]),
+    ("sources", ["next_poll_at"]),
 ]
 
 FTS_CONFIG = {"documents": ["title", "text"]}
@@ -152,9 +165,34 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         raise FileNotFoundError(f"directory does not exist: {path.parent}")
     db = sqlite_utils.Database(path)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.enable_wal()
-    ensure_schema(db)
+    if db.journal_mode != "wal":
+        db.enable_wal()
+    with write_transaction(db):
+        ensure_schema(db)
     return db
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes can fail at once with "database is locked"
+    when another process committed in between; BEGIN IMMEDIATE waits on the busy timeout instead.
+    Nested use becomes a savepoint, as in sqlite-utils' atomic().
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -10,6 +10,9 @@ from typing import Any, Iterable, Mapping
 
 import sqlite_utils
 
+from db.dedupe import index_document, link_duplicates
+from db.schema import write_transaction
+
 LOGGER = logging.getLogger(__name__)
 
 DOCUMENT_FIELDS = (
@@ -53,10 +56,12 @@ def save_document(db: sqlite_utils.Database, record: Mapping[str, Any]) -> tuple
     params = {f: _jsonish(record.get(f)) for f in DOCUMENT_FIELDS}
     params["fetched_at"] = params["fetched_at"] or utc_now()
     params["content_hash"] = content_hash(record.get("title"), record.get("text"))
-    with db.atomic():
-        existing = db.execute("select id from documents where url = :url", {"url": params["url"]}).fetchone()
+    with write_transaction(db):
+        existing = db.execute("select id, content_hash from documents where url = :url", {"url": params["url"]}).fetchone()
         db.execute(_UPSERT_DOCUMENT_SQL, params)
         document_id = db.execute("select id from documents where url = :url", {"url": params["url"]}).fetchone()[0]
+        if existing is None or existing[1] != params["content_hash"]:
+            _mark_copies(db, document_id, params["content_hash"], record.get("text") or "")
         for alias in record.get("aliases") or ():
             if alias and alias != params["url"]:
                 db.execute(
@@ -67,6 +72,14 @@ def save_document(db: sqlite_utils.Database, record: Mapping[str, Any]) -> tuple
     return document_id, existing is None
 
 
+def _mark_copies(db: sqlite_utils.Database, document_id: int, digest: str, text: str) -> None:
+    """Link exact copies (same content hash) and near-duplicates (MinHash) to the earliest document."""
+    matches = index_document(db, document_id, text)
+    matches.update(row[0] for row in db.execute(
+        "select id from documents where content_hash = :hash and id != :id", {"hash": digest, "id": document_id}))
+    link_duplicates(db, document_id, matches)
+
+
 def save_documents(db: sqlite_utils.Database, records: Iterable[Mapping[str, Any]]) -> list[tuple[int, bool]]:
     """Batch form of :func:`save_document`."""
     return [save_document(db, record) for record in records]
@@ -75,7 +88,7 @@ def save_documents(db: sqlite_utils.Database, records: Iterable[Mapping[str, Any
 def save_sources(db: sqlite_utils.Database, sources: Iterable[Mapping[str, Any]]) -> None:
     """Register sources (name, url, kind); existing rows keep their polling state."""
     now = utc_now()
-    with db.atomic():
+    with write_transaction(db):
         for source in sources:
             db.execute(
                 "insert into sources (name, url, kind, added_at) values (:name, :url, :kind, :at)"
@@ -87,7 +100,7 @@ def save_sources(db: sqlite_utils.Database, sources: Iterable[Mapping[str, Any]]
 
 def start_crawl(db: sqlite_utils.Database, start_urls: list[str]) -> int:
     """Open a crawl-history row and return its id."""
-    with db.atomic():
+    with write_transaction(db):
         cursor = db.execute(
             "insert into crawls (started_at, start_urls, errors) values (:at, :urls, '{}')",
             {"at": utc_now(), "urls": json.dumps(start_urls)},
@@ -100,7 +113,7 @@ def finish_crawl(
     errors: Mapping[str, int], finish_reason: str,
 ) -> None:
     """Close a crawl-history row with its counts."""
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "update crawls set finished_at = :at, pages_fetched = :pages, stored = :stored,"
             " updated = :updated, errors = :errors, error_count = :error_count,"
@@ -113,7 +126,7 @@ def finish_crawl(
 
 def record_failure(db: sqlite_utils.Database, crawl_id: int | None, url: str, kind: str, detail: str) -> None:
     """Keep one failed fetch or parse, by kind, for the crawl history."""
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "insert into failures (crawl_id, url, kind, detail, occurred_at) values (:crawl, :url, :kind, :detail, :at)",
             {"crawl": crawl_id, "url": url, "kind": kind, "detail": (detail or "")[:500], "at": utc_now()},
@@ -123,7 +136,7 @@ def record_failure(db: sqlite_utils.Database, crawl_id: int | None, url: str, ki
 def save_classification(db: sqlite_utils.Database, document_id: int, result: Mapping[str, Any]) -> None:
     """Store a document's labels, its passages' labels and a history row for the model version."""
     now = utc_now()
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "update documents set label = :label, labels = :labels, scores = :scores, actor = :actor,"
             " direction = :direction, items = :items, status = :status, model_version = :model_version,"

@@ -56,12 +56,25 @@ def test_sample_site_crawl_stores_exact_metadata(sample_site, db_path):
 def test_recrawl_updates_and_never_duplicates(sample_site, db_path):
     urls = [sample_site.url(p) for p in sample_site.sample.start_paths]
     first = run_cli("crawl", "--db", str(db_path), "--no-classify", *FAST, *urls)
-    second = run_cli("crawl", "--db", str(db_path), "--no-classify", *FAST, *urls)
-    assert first.returncode == second.returncode == 0
-    assert "0 new documents, 22 updated" in second.stdout
+    forced = run_cli("crawl", "--db", str(db_path), "--no-classify", "--refresh", *FAST, *urls)
+    assert first.returncode == forced.returncode == 0
+    assert "0 new documents, 22 updated" in forced.stdout
     db = open_db(db_path)
     assert db["documents"].count == 22
     assert db.execute("select count(*) from documents_fts").fetchone()[0] == 22
+
+
+def test_unchanged_sources_fetch_nothing_new(sample_site, db_path):
+    urls = [sample_site.url(p) for p in sample_site.sample.start_paths]
+    run_cli("crawl", "--db", str(db_path), "--no-classify", *FAST, *urls)
+    hits_after_first = dict(sample_site.hits)
+    again = run_cli("crawl", "--db", str(db_path), "--no-classify", *FAST, *urls)
+    assert again.returncode == 0 and "0 new documents, 0 updated" in again.stdout
+    article = "/ptw/2026/01/china-clears-h200-imports"
+    assert sample_site.hits[article] == hits_after_first[article] == 1
+    db = open_db(db_path)
+    statuses = {r["url"].split("/", 3)[-1]: r["last_status"] for r in db["sources"].rows}
+    assert set(statuses.values()) == {"unchanged"}
 
 
 ARTICLE = ("<html><head><title>{title}</title><meta charset='{charset}'></head><body><article><h1>{title}</h1>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from crawler.extract import (
 )
 from crawler.extract.feeds import FeedError
 from crawler.extract.video import ExtractionError
-from crawler.items import DocumentItem, FailureItem
+from crawler.items import DocumentItem, FailureItem, SourcePollItem
 from crawler.selectors import FOLLOW_LINKS
 from crawler.settings import CHIPWATCH_FOLLOW_KEYWORDS as DEFAULT_FOLLOW_KEYWORDS
 
@@ -49,41 +50,69 @@ class ChipwatchSpider(scrapy.Spider):
         return [s["url"] for s in self.sources]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        refresh = self.settings.getbool("CHIPWATCH_REFRESH")
         for source in self.sources:
-            yield self.request(source["url"], source=source.get("name") or urlsplit(source["url"]).netloc,
-                               root=True)
+            state = {} if refresh else dict(source.get("state") or {})
+            headers = {}
+            if state.get("etag"):
+                headers["If-None-Match"] = state["etag"]
+            if state.get("last_modified"):
+                headers["If-Modified-Since"] = state["last_modified"]
+            request = self.request(source["url"], source=source.get("name") or urlsplit(source["url"]).netloc,
+                                   root=True, poll_state=state, registered=bool(source.get("registered")),
+                                   handle_httpstatus_list=[304])
+            yield request.replace(headers=headers) if headers else request
 
     def request(self, url: str, *, source: str | None, hints: dict | None = None, root: bool = False,
                 **meta: Any) -> scrapy.Request:
         return scrapy.Request(
             url, callback=self.parse, errback=self.on_error, dont_filter=root,
-            meta={"source": source, "hints": hints or {}, "root": root, **meta},
+            meta={"source": source, "hints": hints or {}, "root": root, **({"source_url": url} if root else {}), **meta},
         )
 
     # -- dispatch -------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        root, state = response.meta.get("root"), response.meta.get("poll_state") or {}
+        if root and response.status == 304:
+            yield self._poll(response, "not_modified")
+            return
+        body_hash = hashlib.sha256(response.body).hexdigest() if root else None
+        if root and state.get("body_hash") == body_hash:
+            yield self._poll(response, "unchanged", body_hash)  # same bytes as last time: nothing new
+            return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         kind = detect_kind(response.body, content_type)
         source = response.meta.get("source")
+        if root and (kind in ("feed", "sitemap") or response.meta.get("registered")):
+            response.meta["poll_item"] = self._poll(response, "ok", body_hash)
         if kind in NOT_DOCUMENT_KINDS:
             yield FailureItem(response.url, NOT_DOCUMENT_KINDS[kind], f"{kind} body ({content_type or 'no type'})", source)
             return
         if self.expected_kinds and response.meta.get("root") and kind not in self.expected_kinds:
             LOGGER.info("%s is a %s, not one of %s; handling it anyway", response.url, kind, self.expected_kinds)
         handler = getattr(self, f"parse_{kind}")
+        poll = response.meta.get("poll_item")
         try:
             yield from handler(response)
         except (FeedError, ExtractionError) as error:
             yield FailureItem(response.url, "broken_feed" if isinstance(error, FeedError) else "parse_error",
                               str(error), source)
+            if poll:
+                poll.status = "failed"
         except Exception as error:  # malformed input must never stop the crawl
             LOGGER.exception("parse error on %s", response.url)
             yield FailureItem(response.url, "parse_error", f"{type(error).__name__}: {error}", source)
+            if poll:
+                poll.status = "failed"
+        if poll:
+            yield poll  # last, so the KnownUrlFilter has counted this response's new entries
 
     def on_error(self, failure) -> Iterable[Any]:
         request = failure.request
         kind, detail = failure_kind(failure)
         yield FailureItem(request.url, kind, detail, request.meta.get("source"))
+        if request.meta.get("root") and request.meta.get("registered"):
+            yield SourcePollItem(request.url, "failed", state=request.meta.get("poll_state") or {})
         hints = request.meta.get("hints") or {}
         if hints.get("video_id") and hints.get("title"):
             # The channel feed already told us the video's title, date, views and description.
@@ -92,6 +121,8 @@ class ChipwatchSpider(scrapy.Spider):
     # -- kinds ----------------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterable[Any]:
         feed = parse_feed(response.body, response.url)
+        if response.meta.get("poll_item"):
+            response.meta["poll_item"].update_period_s = feed.update_period_s
         if feed.warning:
             LOGGER.info("feed %s is malformed but readable: %s", response.url, feed.warning)
         for entry in feed.entries:
@@ -143,6 +174,12 @@ class ChipwatchSpider(scrapy.Spider):
         yield self._item(extract_mirror_page(response.text, response.url), response)
 
     # -- helpers --------------------------------------------------------------------------
+    def _poll(self, response: Response, status: str, body_hash: str | None = None) -> SourcePollItem:
+        header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
+        return SourcePollItem(response.meta.get("source_url") or response.request.url, status, etag=header("ETag"),
+                              last_modified=header("Last-Modified"), body_hash=body_hash,
+                              state=response.meta.get("poll_state") or {})
+
     def _item(self, record: dict, response: Response) -> DocumentItem:
         record["source"] = response.meta.get("source")
         record["feed_url"] = response.meta.get("feed_url")
