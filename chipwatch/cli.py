@@ -272,5 +272,73 @@ def classify(model_dir, db_path):
         click.echo(json_module.dumps(result, ensure_ascii=False))
 
 
+@cli.command(context_settings=CONTEXT)
+@db_option
+@click.option("--sources", "sources_file", metavar="FILE", help="Sources TOML (default: the bundled list).")
+@click.option("--reports", "reports_dir", metavar="DIR", help="Write today's digest into this directory.")
+@click.option("--refresh", is_flag=True, help="Ignore ETag/Last-Modified and re-fetch known articles.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+@verbose_option
+def run(db_path, sources_file, reports_dir, refresh, settings, verbose):
+    """One cycle: crawl the sources that are due, classify what is new, write today's digest.
+
+    Only one cycle runs per database at a time: a second one exits at once with code 75.
+
+    \b
+    Example:
+        chipwatch run --db chips.db --reports reports/
+    """
+    from chipwatch.cycle import ALREADY_RUNNING_EXIT, AlreadyRunning, run_cycle
+    from crawler.run import CrawlSettingsError, parse_setting_overrides
+    from crawler.sources import SourcesError
+
+    try:
+        overrides = parse_setting_overrides(settings)
+        overrides.setdefault("LOG_LEVEL", _log_level(verbose))
+        report = run_cycle(_writable_db(db_path), sources_file=sources_file, reports_dir=reports_dir,
+                           refresh=refresh, overrides=overrides)
+    except AlreadyRunning as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(ALREADY_RUNNING_EXIT)
+    except (SourcesError, CrawlSettingsError) as error:
+        raise click.ClickException(str(error)) from None
+    for source in report.disabled:
+        click.echo(f"disabled source: {source['url']} ({source['consecutive_failures']} failures in a row)", err=True)
+    click.echo(report.line())
+
+
+@cli.command(context_settings=CONTEXT)
+@db_option
+@click.option("--every", default="1h", show_default=True, help="Interval: 10m, 1h, 6h, 1d ...")
+@click.option("--sources", "sources_file", metavar="FILE", help="Sources TOML (default: the bundled list).")
+@click.option("--reports", "reports_dir", metavar="DIR", help="Write each day's digest here.")
+@click.option("--print", "print_format", type=click.Choice(["cron", "systemd"]), help="Print a crontab line or systemd units instead of running.")
+@click.option("--cycles", type=int, hidden=True, help="Stop after this many cycles (for tests).")
+def schedule(db_path, every, sources_file, reports_dir, print_format, cycles):
+    """Run cycles every --every until SIGTERM/SIGINT (the current cycle always finishes).
+
+    Each cycle is its own process, as Scrapy's reactor cannot restart.
+
+    \b
+    Example:
+        chipwatch schedule --every 1h --db chips.db --reports reports/
+        chipwatch schedule --every 1h --print systemd
+    """
+    from chipwatch.schedule import ScheduleError, cron_line, parse_every, run_command, run_forever, systemd_units
+
+    try:
+        every_s = parse_every(every)
+        command = run_command(str(Path(db_path).resolve()), sources_file and str(Path(sources_file).resolve()),
+                              reports_dir and str(Path(reports_dir).resolve()))
+        if print_format == "cron":
+            click.echo(cron_line(every_s, command))
+        elif print_format == "systemd":
+            click.echo(systemd_units(every_s, command, str(Path.cwd())))
+        else:
+            run_forever(every_s, command, echo=lambda m: click.echo(m, err=True), max_cycles=cycles)
+    except ScheduleError as error:
+        raise click.ClickException(str(error)) from None
+
+
 # Commands for reports (query, sql, search, digest) and the run cycle register themselves on `cli`.
 from chipwatch import cli_reports  # noqa: E402,F401  (import for side effect: command registration)

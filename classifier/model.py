@@ -12,7 +12,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from classifier.config import DEFAULT_PARAMS, RANDOM_STATE
-from classifier.features import CueFeatures
+from classifier.features import CharNgramTfidf, CueFeatures
 
 CALIBRATION_FOLDS = 3
 
@@ -23,8 +23,7 @@ def build_pipeline(**params: Any) -> Pipeline:
         ("features", FeatureUnion([
             ("words", TfidfVectorizer(lowercase=True, sublinear_tf=True, ngram_range=(1, 2), min_df=1,
                                       token_pattern=r"(?u)\b\w[\w'-]*\b|%", dtype=np.float32)),
-            ("chars", TfidfVectorizer(lowercase=True, sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5),
-                                      min_df=2, dtype=np.float32)),
+            ("chars", CharNgramTfidf(ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
             ("cues", CueFeatures()),
         ])),
         ("clf", CalibratedClassifierCV(

@@ -9,11 +9,12 @@ import json
 import logging
 from typing import Any
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.items import DocumentItem, FailureItem, SourcePollItem
 from crawler.polling import MAX_CONSECUTIVE_FAILURES, PollOutcome, next_interval
-from db.polling import record_poll
+from db.polling import record_poll, save_validators
 from db.schema import open_db
 from db.store import finish_crawl, record_failure, save_classification, save_document, start_crawl
 
@@ -58,10 +59,15 @@ class StorePipeline:
         self.crawler = crawler
         self.db = None
         self.crawl_id: int | None = None
+        # HTTP validators and body hashes are saved only when the crawl finishes cleanly, so a crawl
+        # killed half-way re-reads its feeds next time instead of taking them for "unchanged".
+        self.pending_validators: dict[str, dict] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("CHIPWATCH_DB_PATH"), crawler)
+        pipeline = cls(crawler.settings.get("CHIPWATCH_DB_PATH"), crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     @property
     def stats(self):
@@ -105,17 +111,22 @@ class StorePipeline:
             LOGGER.warning("source %s failed %d times in a row; disabled", item.url, failures)
             self.stats.inc_value("chipwatch/sources_disabled")
         self.stats.inc_value(f"chipwatch/polls/{item.status}")
-        record_poll(self.db, item.url, status=item.status, interval_s=interval, failures=failures, disable=disable,
-                    etag=item.etag, last_modified=item.last_modified, body_hash=item.body_hash)
+        record_poll(self.db, item.url, status=item.status, interval_s=interval, failures=failures, disable=disable)
+        if item.status == "ok":
+            self.pending_validators[item.url] = {"etag": item.etag, "last_modified": item.last_modified,
+                                                 "body_hash": item.body_hash}
 
-    def close_spider(self) -> None:
+    def spider_closed(self, spider, reason: str) -> None:
         stats = self.stats.get_stats()
         errors = {k[len(ERROR_STAT_PREFIX):]: v for k, v in stats.items() if k.startswith(ERROR_STAT_PREFIX)}
         finish_crawl(
             self.db, self.crawl_id,
             pages_fetched=stats.get("response_received_count", 0),
             stored=stats.get("chipwatch/stored", 0), updated=stats.get("chipwatch/updated", 0),
-            errors=errors, finish_reason=str(stats.get("finish_reason") or "finished"),
+            errors=errors, finish_reason=reason,
         )
-        LOGGER.info("crawl %s finished: %s", self.crawl_id, json.dumps(errors))
+        if reason == "finished":
+            for url, validators in self.pending_validators.items():
+                save_validators(self.db, url, **validators)
+        LOGGER.info("crawl %s %s: %s", self.crawl_id, reason, json.dumps(errors))
         self.db.close()

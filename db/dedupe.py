@@ -10,9 +10,9 @@ import numpy as np
 import sqlite_utils
 from datasketch import MinHash
 
-NUM_PERM = 128
-BANDS, ROWS = 32, 4  # 32 bands x 4 rows: pairs above ~0.5 Jaccard become candidates
-NEAR_DUPLICATE_JACCARD = 0.8  # verified on the full signature; wire copy reprints score 0.9+
+NUM_PERM = 256
+BANDS, ROWS = 64, 4  # 64 bands x 4 rows: pairs above ~0.35 Jaccard become candidates
+NEAR_DUPLICATE_JACCARD = 0.7  # verified on the full signature; edited wire reprints score 0.75+, distinct stories < 0.2
 SHINGLE_WORDS = 3
 MIN_WORDS = 25  # shorter texts (one-line descriptions) are only matched exactly, by content hash
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -57,6 +57,14 @@ def known_fetched_at(db: sqlite_utils.Database, url: str) -> str | None | bool:
     return False if row is None else row[0]
 
 
+def save_validators(db: sqlite_utils.Database, url: str, *, etag: str | None, last_modified: str | None,
+                    body_hash: str | None) -> None:
+    """Keep a source's ETag, Last-Modified and body hash for the next conditional poll."""
+    with write_transaction(db):
+        db.execute("update sources set etag = :etag, last_modified = :last_modified, body_hash = :body_hash where url = :url",
+                   {"etag": etag, "last_modified": last_modified, "body_hash": body_hash, "url": url})
+
+
 def record_poll(db: sqlite_utils.Database, url: str, *, status: str, interval_s: int, failures: int,
                 disable: bool, etag: str | None = None, last_modified: str | None = None,
                 body_hash: str | None = None, now: datetime | None = None) -> None:

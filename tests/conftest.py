@@ -53,3 +53,21 @@ def run_cli(*args: str, model_dir: Path | None = None, timeout: float = 240, inp
     env.setdefault("PYTHONPATH", str(ROOT))
     return subprocess.run([sys.executable, "-m", "chipwatch", *args], capture_output=True, text=True,
                           timeout=timeout, env=env, input=input, cwd=cwd or ROOT)
+
+
+# --- Report fixtures (queries, search, digest): a small database with hand-countable answers ---
+
+
+@pytest.fixture
+def report_db_path(tmp_path) -> Path:
+    """The report fixture database (tests/report_fixtures.py), built afresh as chipwatch.db."""
+    from tests.report_fixtures import build_report_db
+
+    return build_report_db(tmp_path / "chipwatch.db")
+
+
+@pytest.fixture
+def report_db(report_db_path):
+    db = open_db(report_db_path)
+    yield db
+    db.close()
