@@ -23,6 +23,8 @@ test: $(STAMP)
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/baseline.py
+	$(BIN)/python benchmarks/crawl.py --pages 2000 --pages 20000
+	$(BIN)/python benchmarks/queries.py
 
 clean:
 	rm -rf $(VENV) models chipwatch.db chipwatch.db-wal chipwatch.db-shm

@@ -103,7 +103,9 @@ def sparkline(counts: list[int], peak: int) -> str:
 def write_trend_png(trend: Trend, path: Path, title: str) -> Path:
     """Draw the trend as a PNG line chart at path (matplotlib, no display needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported late: slow, and only for PNGs
+    from matplotlib.dates import DateFormatter
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=PNG_SIZE_INCHES, dpi=PNG_DPI)
     FigureCanvasAgg(figure)
@@ -113,6 +115,8 @@ def write_trend_png(trend: Trend, path: Path, title: str) -> Path:
     axes.set_title(title, fontsize=10)
     axes.set_ylabel("documents")
     axes.set_ylim(bottom=0, top=max(trend.peak, 1) * 1.1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.xaxis.set_major_formatter(DateFormatter("%b %d"))
     axes.grid(axis="y", alpha=0.3)
     if trend.series:
         axes.legend(loc="upper left", fontsize=8, frameon=False)

@@ -338,6 +338,8 @@ def write_digest(digest: Digest, fmt: str, out: Path | None) -> DigestResult:
     files = []
     chart_file = None
     if fmt == "md":
+        if chart_path_for(out) == out:
+            raise DigestError(f"a Markdown digest cannot be written to {out.name}: its PNG chart goes there")
         png = write_trend_png(digest.trend, chart_path_for(out),
                               f"Documents per label, {digest.trend.days[0]:%d %b} – {digest.day:%d %b %Y}")
         files.append(png)

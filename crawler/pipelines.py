@@ -5,6 +5,7 @@ Don't forget: both are enabled in ITEM_PIPELINES (crawler/settings.py).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -24,31 +25,52 @@ ERROR_STAT_PREFIX = "chipwatch/errors/"
 
 
 class ClassifyPipeline:
-    """Attach the stance classifier's document result to each DocumentItem."""
+    """Attach the stance classifier's document result to each DocumentItem.
 
-    def __init__(self, model_dir: str | None, enabled: bool = True) -> None:
+    With CHIPWATCH_CLASSIFY_WORKERS > 0 the model runs in worker processes, so classification
+    overlaps with downloading, extraction and storage instead of queueing behind them.
+    """
+
+    def __init__(self, model_dir: str | None, enabled: bool = True, workers: int = 0) -> None:
         self.model_dir = model_dir
         self.enabled = enabled
+        self.workers = workers
         self.model = None
+        self.pool = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("CHIPWATCH_MODEL_DIR"), crawler.settings.getbool("CHIPWATCH_CLASSIFY"))
+        return cls(crawler.settings.get("CHIPWATCH_MODEL_DIR"), crawler.settings.getbool("CHIPWATCH_CLASSIFY"),
+                   crawler.settings.getint("CHIPWATCH_CLASSIFY_WORKERS"))
 
     def open_spider(self) -> None:
         if not self.enabled:
             return
-        from classifier.predict import load_or_train  # heavy import, only when classifying
+        from classifier.predict import load_or_train, model_paths  # heavy import, only when classifying
 
         self.model = load_or_train(self.model_dir)
+        if self.workers > 0:
+            from classifier.workers import start_pool
 
-    def process_item(self, item: Any) -> Any:
+            self.pool = start_pool(model_paths(self.model_dir)[0].parent, self.workers)
+            self.model = True  # the workers hold the model; this process only needs to know there is one
+
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, DocumentItem) and self.model is not None:
             record = item.record
-            item.record["classification"] = self.model.classify_document(
-                record.get("title") or "", record.get("text") or "", kind=record.get("kind", "article"),
-            )
+            args = (record.get("title") or "", record.get("text") or "", record.get("kind", "article"))
+            if self.pool is not None:
+                from classifier.workers import classify_document
+
+                result = await asyncio.get_running_loop().run_in_executor(self.pool, classify_document, *args)
+            else:
+                result = self.model.classify_document(args[0], args[1], kind=args[2])
+            item.record["classification"] = result
         return item
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
 
 class StorePipeline:

@@ -13,6 +13,8 @@ CANONICAL_LINK = "//link[@rel='canonical']/@href"
 HTML_LANG = "/html/@lang"
 TIME_DATETIME = "//article//time[@datetime]/@datetime | //time[@pubdate]/@datetime | //time[contains(@class,'publish')]/@datetime"
 HEADLINE_H1 = "//h1"
+ITEMPROP_AUTHOR = "//*[@itemprop='author']//*[@itemprop='name']/text() | //*[@itemprop='author']//*[@itemprop='name']/@content"
+REL_AUTHOR = "//*[@rel='author']/text()"
 # Links worth following from an article page (optional keyword-filtered link following).
 FOLLOW_LINKS = "//a[@href]"
 

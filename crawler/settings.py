@@ -52,6 +52,7 @@ EXTENSIONS = {
 # chipwatch's own settings
 CHIPWATCH_DB_PATH = "chipwatch.db"
 CHIPWATCH_CLASSIFY = True  # classify documents as they are stored
+CHIPWATCH_CLASSIFY_WORKERS = 1  # model processes beside the crawl (0: classify in the crawl process)
 CHIPWATCH_MODEL_DIR = None  # default: classifier.config.DEFAULT_MODEL_DIR
 CHIPWATCH_FOLLOW_LINKS = False
 CHIPWATCH_REFRESH = False  # True: ignore ETag/Last-Modified/body hash and re-fetch known articles

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from typing import Iterable
 
 import numpy as np
@@ -28,14 +29,14 @@ def signature(text: str) -> np.ndarray | None:
     """The MinHash signature of a text, or None when it is too short to compare fuzzily."""
     if len(_WORD.findall(text)) < MIN_WORDS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=7)
+    minhash = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32)  # C-speed, stable across processes
     minhash.update_batch(list(shingles(text)))
     return minhash.hashvalues.astype(np.uint64)
 
 
-def band_buckets(sig: np.ndarray) -> list[tuple[int, str]]:
-    """(band, bucket) keys for LSH: documents sharing any one are candidates."""
-    return [(band, hashlib.blake2b(sig[band * ROWS:(band + 1) * ROWS].tobytes(), digest_size=8).hexdigest())
+def band_buckets(sig: np.ndarray) -> list[str]:
+    """LSH bucket keys, one per band: documents sharing any one are candidates."""
+    return [f"{band}:{hashlib.blake2b(sig[band * ROWS:(band + 1) * ROWS].tobytes(), digest_size=8).hexdigest()}"
             for band in range(BANDS)]
 
 
@@ -54,13 +55,12 @@ def index_document(db: sqlite_utils.Database, document_id: int, text: str) -> se
     db.execute("insert into document_minhashes (document_id, signature) values (:id, :sig)",
                {"id": document_id, "sig": sig.tobytes()})
     buckets = band_buckets(sig)
-    db.conn.executemany("insert or ignore into document_bands (band, bucket, document_id) values (?, ?, ?)",
-                        [(band, bucket, document_id) for band, bucket in buckets])
-    candidates: set[int] = set()
-    for band, bucket in buckets:
-        candidates.update(row[0] for row in db.execute(
-            "select document_id from document_bands where band = :band and bucket = :bucket and document_id != :id",
-            {"band": band, "bucket": bucket, "id": document_id}))
+    db.conn.executemany("insert or ignore into document_bands (bucket, document_id) values (?, ?)",
+                        [(bucket, document_id) for bucket in buckets])
+    placeholders = ", ".join("?" for _ in buckets)
+    candidates = {row[0] for row in db.execute(
+        f"select distinct document_id from document_bands where bucket in ({placeholders}) and document_id != ?",
+        [*buckets, document_id])}
     matches = set()
     for candidate in candidates:
         row = db.execute("select signature from document_minhashes where document_id = :id", {"id": candidate}).fetchone()

@@ -9,8 +9,9 @@ The trend queries (``QUERIES``) share four optional filters, each NULL or '' for
 * ``:actor`` -- ``us``, ``china``, ``other_gov``, ``company`` or ``unknown`` (also matches NULL).
 * ``:item`` -- one entry of the ``items`` JSON list, e.g. ``H200``.
 
-Only originals are counted (``duplicate_of IS NULL``) unless ``:include_copies = 1``. Every query
-also exists as a view (``report_<name>``), which is the query with every parameter NULL.
+Only originals are counted (``duplicate_of IS NULL``) unless ``:include_copies = 1``. ``:limit`` is the
+rows of ``shifts``, ``videos`` and ``crawls``, and the rows per label of ``top-stories``. Every query
+also exists as a view (``report_<name>``): the query with every parameter NULL.
 """
 
 from __future__ import annotations
@@ -162,11 +163,11 @@ select actor, label, documents,
 from (
   select coalesce(actor, 'unknown') as actor, label, sum(documents) as documents
   from (
-    -- grouped by day first: the day index is then read in order, with no sort of every row
-    select {_day("d")} as day, d.label, d.actor, count(*) as documents
+    -- grouped in the order of the actor index, so no row is sorted; NULL becomes 'unknown' after
+    select d.actor, d.label, count(*) as documents
     from documents d
-    where {_filters("d")}
-    group by 1, 2, 3
+    where {_filters("d", day_range_uses_index=False)}
+    group by d.actor, d.label
   )
   group by 1, 2
 )
@@ -348,10 +349,12 @@ def query_params(name: str) -> tuple[str, ...]:
 VIEWS: dict[str, str] = {view_name(name): _view_sql(sql) for name, (sql, _) in QUERIES.items()}
 
 # Indexes the report queries are written for (expression indexes, so not in schema.INDEXES, whose
-# entries are plain columns). With them every query takes well under 200 ms on a million documents
-# (see benchmarks/queries.py); without them the queries give the same answers, more slowly.
+# entries are plain columns). With them, on a million documents, every query stays under 200 ms
+# except an item filter over the whole history (~250 ms); without them the same answers take
+# 1-2.5 s (BENCHMARKS.md, "Queries and digest").
 REPORT_INDEXES: dict[str, str] = {
     "idx_documents_report_day": f"documents ({_day()}, label, actor, duplicate_of, items)",
+    "idx_documents_report_actor": f"documents (actor, label, {_day()}, duplicate_of, items)",
     "idx_documents_report_score": f"documents (label, {_score()})",
     "idx_documents_report_source": f"documents (source, label, {_day()}, duplicate_of, actor, items)",
     "idx_documents_report_items": f"documents (items, label, {_day()}, duplicate_of, actor)",
@@ -360,7 +363,7 @@ REPORT_INDEXES: dict[str, str] = {
 
 def create_report_indexes(db: sqlite_utils.Database) -> list[str]:
     """Create missing REPORT_INDEXES (and rebuild any whose definition changed); return their names."""
-    existing = dict(db.execute("select name, sql from sqlite_master where type = 'index' and sql is not null").fetchall())
+    existing = dict(db.execute("select name, sql from sqlite_master where type = 'index' and sql is not null"))
     created = []
     for name, target in REPORT_INDEXES.items():
         if name in existing and " ".join(existing[name].split()).endswith(" ".join(target.split())):
@@ -571,3 +574,9 @@ select id, title, text, kind from documents where label is null order by id
 UNLABELLED_COUNT_SQL = """
 select count(*) as n from documents where label is null
 """
+
+
+if __name__ == "__main__":  # python -m db.queries > db/datasette-metadata.json
+    import json
+
+    print(json.dumps(datasette_metadata(), indent=2, ensure_ascii=False))

@@ -148,14 +148,13 @@ def save_classification(db: sqlite_utils.Database, document_id: int, result: Map
              "id": document_id},
         )
         db.execute("delete from passages where document_id = :id", {"id": document_id})
-        for position, passage in enumerate(result.get("passages") or ()):
-            db.execute(
-                "insert into passages (document_id, position, text, label, score, scores, model_version)"
-                " values (:doc, :pos, :text, :label, :score, :scores, :mv)",
-                {"doc": document_id, "pos": position, "text": passage["text"], "label": passage["label"],
-                 "score": passage["scores"][passage["label"]], "scores": json.dumps(passage["scores"], sort_keys=True),
-                 "mv": result["model_version"]},
-            )
+        db.conn.executemany(
+            "insert into passages (document_id, position, text, label, score, scores, model_version)"
+            " values (?, ?, ?, ?, ?, ?, ?)",
+            [(document_id, position, passage["text"], passage["label"], passage["scores"][passage["label"]],
+              json.dumps(passage["scores"], sort_keys=True), result["model_version"])
+             for position, passage in enumerate(result.get("passages") or ())],
+        )
         db.execute(
             "insert into classifications (document_id, model_version, label, labels, scores, classified_at)"
             " values (:doc, :mv, :label, :labels, :scores, :at)",

@@ -273,3 +273,8 @@ def test_write_into_a_missing_directory_is_an_error(digest, tmp_path):
     with pytest.raises(DigestError, match="directory does not exist"):
         write_digest(digest, "html", tmp_path / "nope" / "d.html")
     assert not Path(tmp_path / "nope").exists()
+
+
+def test_markdown_out_cannot_be_its_own_chart(digest, tmp_path):
+    with pytest.raises(DigestError, match="its PNG chart goes there"):
+        write_digest(digest, "md", tmp_path / "chart.png")

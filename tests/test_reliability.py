@@ -165,3 +165,19 @@ def test_schedule_finishes_the_current_cycle_on_sigterm(tmp_path, db_path, model
     assert child.returncode == 0
     assert "stopping after the current cycle" in err and "cycle 1 finished with exit code 0" in err
     assert open_db(db_path)["documents"].count == 8, "the interrupted cycle still stored every page"
+
+
+def test_run_cycle_crawls_classifies_and_writes_the_digest(tmp_path, db_path, model_dir):
+    reports = tmp_path / "reports"
+    with site_with_articles(5) as site:
+        result = run_cli("run", "--db", str(db_path), "--sources", sources_file(tmp_path, site.url("/sitemap.xml")),
+                         "--reports", str(reports), *FAST, model_dir=model_dir)
+        again = run_cli("run", "--db", str(db_path), "--sources", sources_file(tmp_path, site.url("/sitemap.xml")),
+                        "--reports", str(reports), *FAST, model_dir=model_dir)
+    assert result.returncode == 0, result.stderr
+    assert "5 new documents" in result.stdout and "digest" in result.stdout
+    digests = list(reports.glob("digest-*.html"))
+    assert len(digests) == 1 and "Story number" in digests[0].read_text(encoding="utf-8")
+    db = open_db(db_path)
+    assert all(r["label"] for r in db.query("select label from documents"))
+    assert "no source due" in again.stdout, "the sitemap's next poll is hours away"

@@ -16,7 +16,7 @@ from crawler.extract.structured import (
 )
 from crawler.extract.urls import canonicalize_url
 from crawler.extract.video import ExtractionError
-from crawler.selectors import CANONICAL_LINK, HTML_LANG, META_CONTENT, TIME_DATETIME
+from crawler.selectors import CANONICAL_LINK, HTML_LANG, ITEMPROP_AUTHOR, META_CONTENT, REL_AUTHOR, TIME_DATETIME
 
 LOGGER = logging.getLogger(__name__)
 
@@ -44,14 +44,16 @@ def extract_article(html: str, url: str, hints: Mapping[str, Any] | None = None)
     og = read_open_graph(tree)
     sources: dict[str, str] = {}
 
+    # Main text only: our own structured-data lookups come first for metadata, and trafilatura's
+    # metadata pass (which also runs htmldate) is only needed when they find nothing.
     extracted = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True, deduplicate=True,
+        html, url=url, with_metadata=False, include_comments=False, include_tables=True, deduplicate=True,
     )
-    meta = extracted.as_dict() if extracted is not None else {}
-    site_names = _site_names(article, objects, og, meta)
+    meta = _LazyMetadata(html, url)
+    site_names = _site_names(article, objects, og)
 
     title = _pick_title(tree, article, og, meta, hints, site_names, sources)
-    text = _clean_text(meta.get("text"), title)
+    text = _clean_text(extracted.text if extracted is not None else None, title)
     if not text or len(text) < MIN_ARTICLE_CHARS:
         raise ExtractionError("no main text found")
     author = _pick_author(tree, article, meta, hints, site_names, sources)
@@ -79,8 +81,21 @@ def _first(tree, xpath: str) -> str | None:
     return None
 
 
-def _site_names(article: dict, objects: list[dict], og: dict, meta: dict) -> set[str]:
-    names = {og.get("og:site_name"), meta.get("sitename")}
+class _LazyMetadata:
+    """trafilatura's metadata (title, author, site name), computed on first use only."""
+
+    def __init__(self, html: str, url: str) -> None:
+        self.html, self.url, self._values = html, url, None
+
+    def get(self, key: str):
+        if self._values is None:
+            document = trafilatura.extract_metadata(self.html, default_url=self.url, date_config={"extensive_search": False})
+            self._values = document.as_dict() if document is not None else {}
+        return self._values.get(key)
+
+
+def _site_names(article: dict, objects: list[dict], og: dict) -> set[str]:
+    names = {og.get("og:site_name")}
     publisher = article.get("publisher")
     if isinstance(publisher, dict):
         names.add(publisher.get("name"))
@@ -92,16 +107,17 @@ def _site_names(article: dict, objects: list[dict], og: dict, meta: dict) -> set
 
 def _pick_title(tree, article, og, meta, hints, site_names, sources) -> str | None:
     candidates = [
-        ("json-ld", article.get("headline")),
-        ("og", og.get("og:title")),
-        ("h1", " ".join(tree.xpath("string(//h1)").split()) or None),
-        ("trafilatura", meta.get("title")),
-        ("feed", hints.get("title")),
+        ("json-ld", lambda: article.get("headline")),
+        ("og", lambda: og.get("og:title")),
+        ("h1", lambda: " ".join(tree.xpath("string(//h1)").split()) or None),
+        ("trafilatura", lambda: meta.get("title")),
+        ("feed", lambda: hints.get("title")),
     ]
-    for origin, value in candidates:
+    for origin, candidate in candidates:
+        value = candidate()
         if isinstance(value, str) and value.strip():
             sources["title"] = origin
-            return strip_site_name(value, site_names)
+            return strip_site_name(value, site_names | ({meta.get("sitename")} if origin == "trafilatura" else set()))
     return None
 
 
@@ -137,16 +153,16 @@ def _people(raw: str | None, site_names: set[str]) -> list[str]:
 def _pick_author(tree, article, meta, hints, site_names, sources) -> str | None:
     excluded = {n.lower() for n in site_names}
     candidates = [
-        ("json-ld", person_names(article.get("author"), excluded) if article else []),
-        ("meta", _people(_first(tree, META_CONTENT.format(attr="name", name="author")), site_names)),
-        ("meta", _people(_first(tree, META_CONTENT.format(attr="property", name="article:author")), site_names)),
-        ("itemprop", _people(_first(tree, "//*[@itemprop='author']//*[@itemprop='name']/text()"), site_names)),
-        ("byline", _people(_first(tree, "//*[@rel='author']/text()"), site_names)),
-        ("trafilatura", _people(meta.get("author"), site_names)),
-        ("feed", _people(hints.get("author"), site_names)),
+        ("json-ld", lambda: person_names(article.get("author"), excluded) if article else []),
+        ("meta", lambda: _people(_first(tree, META_CONTENT.format(attr="name", name="author")), site_names)),
+        ("meta", lambda: _people(_first(tree, META_CONTENT.format(attr="property", name="article:author")), site_names)),
+        ("itemprop", lambda: _people(_first(tree, ITEMPROP_AUTHOR), site_names)),
+        ("byline", lambda: _people(_first(tree, REL_AUTHOR), site_names)),
+        ("trafilatura", lambda: _people(meta.get("author"), site_names | {meta.get("sitename") or ""})),
+        ("feed", lambda: _people(hints.get("author"), site_names)),
     ]
-    for origin, names in candidates:
-        names = [n for n in names if n.lower() not in excluded]
+    for origin, candidate in candidates:
+        names = [n for n in candidate() if n.lower() not in excluded]
         if names:
             sources["author"] = origin
             return ", ".join(dict.fromkeys(names))
