@@ -16,15 +16,12 @@ from scipy.special import expit
 from sklearn.exceptions import InconsistentVersionWarning
 
 from classifier import config
+from classifier.artifacts import ModelError, ensure_trained, model_is_current, model_paths  # noqa: F401 (re-exported)
 from classifier.attributes import attributes, find_items
 from classifier.config import LABELS, POLICY_LABELS
 from classifier.sentences import split_passages
 
 LOGGER = logging.getLogger(__name__)
-
-
-class ModelError(RuntimeError):
-    """The model is missing, stale, or was saved by other library versions."""
 
 
 class StanceModel:
@@ -147,11 +144,6 @@ def _stacked_calibrated_linear(pipeline):
 
 def _labelled(row: np.ndarray) -> dict:
     return {"label": LABELS[int(row.argmax())], "scores": {l: round(float(p), 4) for l, p in zip(LABELS, row)}}
-
-
-def model_paths(model_dir: str | Path | None = None) -> tuple[Path, Path]:
-    directory = Path(model_dir) if model_dir else config.default_model_dir()
-    return directory / config.MODEL_FILENAME, directory / config.META_FILENAME
 
 
 def load_model(model_dir: str | Path | None = None) -> StanceModel:

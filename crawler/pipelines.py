@@ -46,14 +46,17 @@ class ClassifyPipeline:
     def open_spider(self) -> None:
         if not self.enabled:
             return
-        from classifier.predict import load_or_train, model_paths  # heavy import, only when classifying
-
-        self.model = load_or_train(self.model_dir)
         if self.workers > 0:
+            from classifier.predict import ensure_trained
             from classifier.workers import start_pool
 
-            self.pool = start_pool(model_paths(self.model_dir)[0].parent, self.workers)
-            self.model = True  # the workers hold the model; this process only needs to know there is one
+            # the workers load the model; this process only makes sure one is trained
+            self.pool = start_pool(ensure_trained(self.model_dir), self.workers)
+            self.model = True
+        else:
+            from classifier.predict import load_or_train  # heavy import, only when classifying
+
+            self.model = load_or_train(self.model_dir)
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, DocumentItem) and self.model is not None:

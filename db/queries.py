@@ -95,13 +95,8 @@ def _score(alias: str = "") -> str:
 
 
 def _has_item(alias: str) -> str:
-    # instr() is a cheap pre-check that json_each() then confirms. A list written with \u
-    # escapes (non-ASCII items) skips the pre-check, so it cannot hide a match.
-    return (
-        f"((instr({alias}.items, json_quote(:item)) > 0 or instr({alias}.items, '\\u') > 0)"
-        f" and exists (select 1 from json_each(case when json_valid({alias}.items) then {alias}.items end) as j"
-        f" where j.value = :item))"
-    )
+    # document_items mirrors documents.items (triggers in db/schema.py): an index lookup, not a JSON scan
+    return f"{alias}.id in (select document_id from document_items where item = :item)"
 
 
 def _filters(alias: str = "d", *, since: str = "nullif(:since, '')", classified: bool = True,

@@ -119,6 +119,12 @@ TABLES: dict[str, dict] = {
         "columns": {"bucket": str, "document_id": int},  # bucket = "<band>:<hash of the band's rows>"
         "pk": ("bucket", "document_id"),
     },
+    "document_items": {
+        # one row per (item, document): kept in step with documents.items by the triggers below,
+        # so an item filter is an index lookup instead of a JSON scan of every document
+        "columns": {"item": str, "document_id": int},
+        "pk": ("item", "document_id"),
+    },
     "failures": {
         "columns": {
             "id": int,
@@ -152,6 +158,7 @@ INDEXES = [
     ("classifications", ["document_id"]),
     ("failures", ["crawl_id"]),
     ("document_bands", ["document_id"]),
+    ("document_items", ["document_id"]),
     ("sources", ["next_poll_at"]),
 ]
 
@@ -223,8 +230,28 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for table_name, columns in FTS_CONFIG.items():
         if not db[table_name].detect_fts():
             db[table_name].enable_fts(columns, fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    _ensure_triggers(db, backfill="document_items" not in existing)
     _ensure_views(db)
     _ensure_report_indexes(db)
+
+
+_ITEMS_OF_NEW = "select new.id, j.value from json_each(case when json_valid(new.items) then new.items end) as j"
+TRIGGERS = {
+    "documents_items_ai": f"after insert on documents begin insert or ignore into document_items (document_id, item) {_ITEMS_OF_NEW}; end",
+    "documents_items_au": ("after update of items on documents begin delete from document_items where document_id = old.id; "
+                           f"insert or ignore into document_items (document_id, item) {_ITEMS_OF_NEW}; end"),
+    "documents_items_ad": "after delete on documents begin delete from document_items where document_id = old.id; end",
+}
+
+
+def _ensure_triggers(db: sqlite_utils.Database, backfill: bool) -> None:
+    existing = {row[0] for row in db.execute("select name from sqlite_master where type = 'trigger'")}
+    for name, body in TRIGGERS.items():
+        if name not in existing:
+            db.execute(f"create trigger {name} {body}")  # fixed names and SQL, no input
+    if backfill:
+        db.execute("insert or ignore into document_items (document_id, item) select d.id, j.value from documents as d, "
+                   "json_each(case when json_valid(d.items) then d.items end) as j")
 
 
 def _ensure_report_indexes(db: sqlite_utils.Database) -> None:

@@ -1,0 +1,42 @@
+"""Where the model lives and whether it is current: light enough to import without scikit-learn."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+from classifier import config
+
+
+class ModelError(RuntimeError):
+    """The model is missing, stale, or was saved by other library versions."""
+
+
+def model_paths(model_dir: str | Path | None = None) -> tuple[Path, Path]:
+    """The model file and its metadata sidecar."""
+    directory = Path(model_dir) if model_dir else config.default_model_dir()
+    return directory / config.MODEL_FILENAME, directory / config.META_FILENAME
+
+
+def model_is_current(model_dir: str | Path | None = None) -> bool:
+    """True when a saved model matches the corpus and this scikit-learn, judged from its sidecar alone."""
+    from classifier.corpus import load_corpus
+
+    model_path, meta_path = model_paths(model_dir)
+    if not model_path.is_file() or not meta_path.is_file():
+        return False
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    return (meta.get("versions", {}).get("scikit-learn") == version("scikit-learn")
+            and meta.get("data_hash") == load_corpus().data_hash)
+
+
+def ensure_trained(model_dir: str | Path | None = None, progress=None) -> Path:
+    """Train the model if it is missing or stale, without loading it here; return its directory."""
+    if not model_is_current(model_dir):
+        from classifier.train import train_model
+
+        train_model(model_dir, progress=progress)
+    return model_paths(model_dir)[0].parent
+
+
