@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -31,11 +32,18 @@ def model_is_current(model_dir: str | Path | None = None) -> bool:
             and meta.get("data_hash") == load_corpus().data_hash)
 
 
+def announce(message: str) -> None:
+    """Default progress: one line on stderr, so a first-use training pause is explained."""
+    sys.stderr.write(f"chipwatch: {message}\n")
+    sys.stderr.flush()
+
+
 def ensure_trained(model_dir: str | Path | None = None, progress=None) -> Path:
     """Train the model if it is missing or stale, without loading it here; return its directory."""
     if not model_is_current(model_dir):
         from classifier.train import train_model
 
+        (progress or announce)("training the stance model from the corpus (first use or corpus changed, ~30 s)")
         train_model(model_dir, progress=progress)
     return model_paths(model_dir)[0].parent
 

@@ -163,17 +163,7 @@ def load_model(model_dir: str | Path | None = None) -> StanceModel:
 
 def load_or_train(model_dir: str | Path | None = None, progress=None) -> StanceModel:
     """Load the model, training it first if it is missing, stale against the corpus, or incompatible."""
-    from classifier.corpus import load_corpus
-    from classifier.train import train_model
-
-    try:
-        model = load_model(model_dir)
-        if model.meta.get("data_hash") == load_corpus().data_hash:
-            return model
-        LOGGER.warning("the corpus changed since the model was trained; retraining")
-    except ModelError as error:
-        LOGGER.info("%s; training now", error)
-    train_model(model_dir, progress=progress)
+    ensure_trained(model_dir, progress=progress)
     return load_model(model_dir)
 
 

@@ -87,6 +87,8 @@ class ChipwatchSpider(scrapy.Spider):
             response.meta["poll_item"] = self._poll(response, "ok", body_hash)
         if kind in NOT_DOCUMENT_KINDS:
             yield FailureItem(response.url, NOT_DOCUMENT_KINDS[kind], f"{kind} body ({content_type or 'no type'})", source)
+            if response.meta.get("registered") and root:
+                yield SourcePollItem(response.meta.get("source_url") or response.url, "failed", state=state)
             return
         if self.expected_kinds and response.meta.get("root") and kind not in self.expected_kinds:
             LOGGER.info("%s is a %s, not one of %s; handling it anyway", response.url, kind, self.expected_kinds)
