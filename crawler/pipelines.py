@@ -25,10 +25,10 @@ ERROR_STAT_PREFIX = "chipwatch/errors/"
 
 
 class ClassifyPipeline:
-    """Attach the stance classifier's document result to each DocumentItem.
+    """Attach the stance classifier's document result (and the text's MinHash signature) to each item.
 
-    With CHIPWATCH_CLASSIFY_WORKERS > 0 the model runs in worker processes, so classification
-    overlaps with downloading, extraction and storage instead of queueing behind them.
+    With CHIPWATCH_CLASSIFY_WORKERS > 0 both are computed in worker processes, so they overlap with
+    downloading, extraction and storage instead of queueing behind them.
     """
 
     def __init__(self, model_dir: str | None, enabled: bool = True, workers: int = 0) -> None:
@@ -44,31 +44,32 @@ class ClassifyPipeline:
                    crawler.settings.getint("CHIPWATCH_CLASSIFY_WORKERS"))
 
     def open_spider(self) -> None:
-        if not self.enabled:
-            return
         if self.workers > 0:
-            from classifier.predict import ensure_trained
-            from classifier.workers import start_pool
+            from classifier.artifacts import ensure_trained
+            from crawler.workers import start_pool
 
             # the workers load the model; this process only makes sure one is trained
-            self.pool = start_pool(ensure_trained(self.model_dir), self.workers)
-            self.model = True
-        else:
+            self.pool = start_pool(ensure_trained(self.model_dir) if self.enabled else None, self.workers)
+        elif self.enabled:
             from classifier.predict import load_or_train  # heavy import, only when classifying
 
             self.model = load_or_train(self.model_dir)
 
     async def process_item(self, item: Any) -> Any:
-        if isinstance(item, DocumentItem) and self.model is not None:
-            record = item.record
-            args = (record.get("title") or "", record.get("text") or "", record.get("kind", "article"))
-            if self.pool is not None:
-                from classifier.workers import classify_document
+        if not isinstance(item, DocumentItem):
+            return item
+        record = item.record
+        title, text, kind = record.get("title") or "", record.get("text") or "", record.get("kind", "article")
+        if self.pool is not None:
+            from crawler.workers import process_document
 
-                result = await asyncio.get_running_loop().run_in_executor(self.pool, classify_document, *args)
-            else:
-                result = self.model.classify_document(args[0], args[1], kind=args[2])
-            item.record["classification"] = result
+            result, signature = await asyncio.get_running_loop().run_in_executor(
+                self.pool, process_document, title, text, kind, self.enabled)
+            record["minhash"] = signature
+        else:
+            result = self.model.classify_document(title, text, kind=kind) if self.model is not None else None
+        if result is not None:
+            record["classification"] = result
         return item
 
     def close_spider(self) -> None:

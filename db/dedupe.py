@@ -9,7 +9,6 @@ from typing import Iterable
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash
 
 NUM_PERM = 256
 BANDS, ROWS = 64, 4  # 64 bands x 4 rows: pairs above ~0.35 Jaccard become candidates
@@ -29,6 +28,8 @@ def signature(text: str) -> np.ndarray | None:
     """The MinHash signature of a text, or None when it is too short to compare fuzzily."""
     if len(_WORD.findall(text)) < MIN_WORDS:
         return None
+    from datasketch import MinHash  # imported here: it costs ~50 MB, and crawl workers may compute this instead
+
     minhash = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32)  # C-speed, stable across processes
     minhash.update_batch(list(shingles(text)))
     return minhash.hashvalues.astype(np.uint64)
@@ -45,11 +46,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def index_document(db: sqlite_utils.Database, document_id: int, text: str) -> set[int]:
-    """Store a document's signature and bands; return ids of stored near-duplicates (verified)."""
+def index_document(db: sqlite_utils.Database, document_id: int, text: str, sig: np.ndarray | None | bool = False) -> set[int]:
+    """Store a document's signature and bands; return ids of stored near-duplicates (verified).
+
+    `sig` may be computed elsewhere (a worker process); False means "compute it from text here".
+    """
     db.execute("delete from document_bands where document_id = :id", {"id": document_id})
     db.execute("delete from document_minhashes where document_id = :id", {"id": document_id})
-    sig = signature(text or "")
+    if sig is False:
+        sig = signature(text or "")
     if sig is None:
         return set()
     db.execute("insert into document_minhashes (document_id, signature) values (:id, :sig)",

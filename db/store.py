@@ -61,7 +61,7 @@ def save_document(db: sqlite_utils.Database, record: Mapping[str, Any]) -> tuple
         db.execute(_UPSERT_DOCUMENT_SQL, params)
         document_id = db.execute("select id from documents where url = :url", {"url": params["url"]}).fetchone()[0]
         if existing is None or existing[1] != params["content_hash"]:
-            _mark_copies(db, document_id, params["content_hash"], record.get("text") or "")
+            _mark_copies(db, document_id, params["content_hash"], record.get("text") or "", record.get("minhash", False))
         for alias in record.get("aliases") or ():
             if alias and alias != params["url"]:
                 db.execute(
@@ -72,9 +72,9 @@ def save_document(db: sqlite_utils.Database, record: Mapping[str, Any]) -> tuple
     return document_id, existing is None
 
 
-def _mark_copies(db: sqlite_utils.Database, document_id: int, digest: str, text: str) -> None:
+def _mark_copies(db: sqlite_utils.Database, document_id: int, digest: str, text: str, sig=False) -> None:
     """Link exact copies (same content hash) and near-duplicates (MinHash) to the earliest document."""
-    matches = index_document(db, document_id, text)
+    matches = index_document(db, document_id, text, sig)
     matches.update(row[0] for row in db.execute(
         "select id from documents where content_hash = :hash and id != :id", {"hash": digest, "id": document_id}))
     link_duplicates(db, document_id, matches)

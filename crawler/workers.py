@@ -1,0 +1,34 @@
+"""Work done beside the crawl, in worker processes: stance classification and the MinHash signature.
+
+The crawl process then only downloads, extracts and stores, and never loads scikit-learn or datasketch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+_MODEL = None
+
+
+def _load(model_dir: str) -> None:
+    global _MODEL
+    from classifier.predict import load_model
+
+    _MODEL = load_model(model_dir)
+
+
+def process_document(title: str, text: str, kind: str, classify: bool) -> tuple[dict | None, object]:
+    """Runs in a worker: the document's classification (if asked) and its MinHash signature."""
+    from db.dedupe import signature
+
+    result = _MODEL.classify_document(title, text, kind=kind) if classify else None
+    return result, signature(text)
+
+
+def start_pool(model_dir: str | Path | None, workers: int) -> ProcessPoolExecutor:
+    """Worker processes that each load the (already trained) model once, if there is one."""
+    # spawn, not fork: the parent runs a Twisted/asyncio reactor that a forked child must not inherit
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_load if model_dir else None, initargs=(str(model_dir),) if model_dir else ())
