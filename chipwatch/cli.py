@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -11,7 +10,9 @@ import click
 from chipwatch import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-LOG_LEVELS = ("ERROR", "INFO", "DEBUG")
+# Failures are counted in the summary line and kept in the `failures` table, so a crawl is quiet by
+# default; -v shows warnings and errors as they happen, -vv progress, -vvv everything.
+LOG_LEVELS = ("CRITICAL", "WARNING", "INFO", "DEBUG")
 
 
 def db_option(func):
@@ -20,7 +21,7 @@ def db_option(func):
 
 
 def verbose_option(func):
-    return click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")(func)
+    return click.option("-v", "--verbose", count=True, help="More log output (-v warnings and errors, -vv info, -vvv debug).")(func)
 
 
 def _log_level(verbose: int) -> str:
@@ -50,9 +51,8 @@ def cli() -> None:
         chipwatch demo
         chipwatch crawl --db chips.db https://example.com/feed.xml
     """
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.setLevel(logging.WARNING)  # Scrapy adds its own handler at the crawl's LOG_LEVEL
+    # No root handler here: a crawl installs Scrapy's (at LOG_LEVEL), and elsewhere Python's
+    # last-resort handler prints warnings; two handlers would print every crawl error twice.
 
 
 @cli.command(context_settings=CONTEXT)

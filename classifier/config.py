@@ -34,6 +34,15 @@ DEFAULT_PARAMS = {
     "features__chars__ngram_range": (2, 5),
     "clf__estimator__C": 1.0,  # grid search 2026-11-29: CV macro-F1 0.876 (0.1: lower, 0.25/0.5: lower, 1.0 best)
 }
+# The grid search that chose DEFAULT_PARAMS (`chipwatch train --search`), kept for the metadata sidecar.
+SEARCH_RESULT = {
+    "date": "2026-11-29",
+    "grid": "SEARCH_GRID below, 16 combinations",
+    "folds": 5,
+    "scoring": "f1_macro",
+    "best_cv_macro_f1": 0.876,
+    "best_params": {"features__words__ngram_range": [1, 2], "features__chars__ngram_range": [2, 5], "clf__estimator__C": 1.0},
+}
 SEARCH_GRID = {
     "features__words__ngram_range": [(1, 2), (1, 3)],
     "features__chars__ngram_range": [(2, 5), (3, 5)],

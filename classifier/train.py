@@ -77,6 +77,7 @@ def train_model(model_dir: str | Path | None = None, *, search: bool = False, pr
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
         "params_source": "grid search" if search else "config.DEFAULT_PARAMS (chosen by an earlier grid search)",
         "search_cv_macro_f1": search_score,
+        "search": None if search else config.SEARCH_RESULT,
         "random_state": config.RANDOM_STATE,
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__, "scipy": scipy.__version__, "joblib": joblib.__version__},
