@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from importlib.metadata import version
@@ -20,8 +21,19 @@ def model_paths(model_dir: str | Path | None = None) -> tuple[Path, Path]:
     return directory / config.MODEL_FILENAME, directory / config.META_FILENAME
 
 
+MODEL_CODE_FILES = ("features.py", "model.py", "config.py", "sentences.py")
+
+
+def code_hash() -> str:
+    """SHA-256 of the source files that shape a trained model, so a feature change retrains it."""
+    digest = hashlib.sha256()
+    for name in MODEL_CODE_FILES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
 def model_is_current(model_dir: str | Path | None = None) -> bool:
-    """True when a saved model matches the corpus and this scikit-learn, judged from its sidecar alone."""
+    """True when a saved model matches the corpus, the model code and this scikit-learn, judged from its sidecar alone."""
     from classifier.corpus import load_corpus
 
     model_path, meta_path = model_paths(model_dir)
@@ -29,7 +41,8 @@ def model_is_current(model_dir: str | Path | None = None) -> bool:
         return False
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     return (meta.get("versions", {}).get("scikit-learn") == version("scikit-learn")
-            and meta.get("data_hash") == load_corpus().data_hash)
+            and meta.get("data_hash") == load_corpus().data_hash
+            and meta.get("code_hash") == code_hash())
 
 
 def announce(message: str) -> None:

@@ -45,11 +45,18 @@ CUE_LEXICON: dict[str, tuple[str, ...]] = {
 }
 # Phrases whose meaning is not the sum of their cue words (guidelines rules 2-4): lifting a ban permits,
 # a "de facto ban" bans, an approval "on condition" that ... limits.
-_OBJECT = r"(?:the |its |a |an |their |some |all |his |her |those |these |that |this |new |existing |earlier |april'?s? |us |u\.s\. |american |chinese |dutch |export |import |chip |[\w-]+ ){0,4}"
+_OBJECT = r"(?:[\w'’-]+ ){0,5}"  # up to five words between a verb and its object ("its April", "two of the firm's")
 PHRASE_CUES: dict[str, str] = {
-    "reversal_permit": r"\b(lift\w*|eas(e|ed|es|ing)|scrap\w*|suspend\w*|roll\w* back|rescind\w*|revok\w*|drop\w*|end(s|ed|ing)?|waiv\w*|relax\w*|loosen\w*|remov\w*|revers\w*|overturn\w*|pause\w*|exempt\w*)\s+"
+    "reversal_permit": r"\b(lift\w*|eas(e|ed|es|ing)|scrap\w*|suspend\w*|roll\w* back|rescind\w*|revok\w*|drop\w*|end(s|ed|ing)?|waiv\w*|relax\w*|loosen\w*|remov\w*|revers\w*|overturn\w*|pause\w*|exempt\w*|withdr\w*|shelv\w*|repeal\w*|abandon\w*|retract\w*|walk\w* back|dismantl\w*|unwind\w*)\s+"
                        + _OBJECT + r"(ban|bans|curbs?|restrictions?|controls?|prohibitions?|embargo|blacklist|entity list|licen[cs]e requirements?|export rules?|limits?|freeze)\b",
-    "delisted_permit": r"\b(removed|taken off|dropped|struck|delisted) (from|off) (the |its |a )?(entity list|blacklist|unverified list|trade blacklist)",
+    "delisted_permit": r"\b(remov\w*|tak\w* off|took|drop\w*|struck|strik\w*|delist\w*)\b[^.;]{0,50}\b(from|off) (the |its |a |their )?([\w-]+ ){0,2}(list|blacklist)\b",
+    # Withdrawing a permission stops trade (rule 4: a reversal is labelled by where it goes).
+    "revoked_permission": r"\b(revok\w*|withdr\w*|pull\w*|cancel\w*|rescind\w*|yank\w*|strip\w*|not renew\w*|declin\w* to renew|let\w* (it |them )?lapse|suspend\w*)\s+"
+                          + _OBJECT + r"(licen[cs]es?|permits?|authori[sz]ations?|waivers?|exemptions?|approvals?|exceptions?)\b",
+    # Idioms of headlinese, grouped by the direction they carry.
+    "idiom_ban": r"\b(slam\w* the door|shut\w* (the door|out)|shut\w* \w+ out|pull\w* the plug|turn\w* off the tap|freez\w* out|cold shoulder|red light|off the table|close\w* the door|cut\w* \w+ off|no longer (ship|sell|export|import|buy|receive|send)|can no longer|cannot (go|be sold|be shipped|be exported|enter|receive))",
+    "idiom_permit": r"\b(open\w* the door|gives? (the )?nod|nod to|wav\w* through|green ?light\w*|back in business|clear\w* the way|lifeline|reprieve|carve-?out|thaw\w*|paves? the way|free to (ship|sell|export|import|buy))",
+    "idiom_limit": r"\b(think twice|short leash|ration\w*|rein\w* in|tighten\w* the screws|keep\w* \w+ (out of reach|in check)|ability to|access to|impair\w*|hobbl\w*|hamper\w*|constrain\w*|choke\w*|slow\w* (china|beijing|its|their)|stops? short of|narrow\w*|new controls|controls on|justify)",
     "defacto_ban": r"\b(de facto|de-facto|effective(ly)?|amounts? to an?|tantamount to an?)\s+(a\s+)?(ban|halt|embargo|block)",
     "condition_limit": r"\b(on (the )?condition|as a condition|conditional on|provided that|in exchange for|only if|only after|subject to|as long as|on the understanding|in return for|must also|so long as)\b",
     "presumption_denial": r"\bpresumption of denial\b",
@@ -62,6 +69,11 @@ PHRASE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "reversal_permit": ("ban", "curb", "restriction", "control", "prohibition", "embargo", "blacklist", "entity list",
                         "licen", "export rule", "limit", "freeze"),
     "delisted_permit": ("list",),
+    "revoked_permission": ("licen", "permit", "authori", "waiver", "exemption", "approval", "exception"),
+    "idiom_ban": ("door", "shut", "plug", "tap", "freez", "shoulder", "red light", "table", "cut", "no longer", "cannot"),
+    "idiom_permit": ("door", "nod", "wav", "green", "business", "way", "lifeline", "reprieve", "carve", "thaw", "free to"),
+    "idiom_limit": ("twice", "leash", "ration", "rein", "screws", "keep", "ability", "access", "impair", "hobbl", "hamper",
+                    "constrain", "chok", "slow", "short of", "narrow", "controls", "justify"),
     "defacto_ban": ("facto", "effective", "amount"),
     "condition_limit": ("condition", "provided", "exchange", "only ", "subject to", "long as", "understanding",
                         "return for", "must also"),
@@ -70,6 +82,18 @@ PHRASE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "urge_permit": ("urg", "call", "press", "lobb", "ask", "push", "demand"),
     "count_of_measure": ("cost", "estimat", "write", "charge", "lost", "loss", "impact"),
 }
+# Scope (rule 8): trade measures on other goods are neutral unless the text ties them to chips.
+CHIP_SCOPE = re.compile(
+    r"\b(chips?|chipmak\w*|semiconduct\w*|processors?|gpus?|accelerators?|wafers?|lithograph\w*|fabs?|foundr\w*|hbm|dram|nand|"
+    r"memory|h20|h200|h100|h800|a100|b30a|b20|blackwell|mi308|ascend|euv|duv|gallium|germanium|nvidia|amd|asml|tsmc|smic|"
+    r"huawei|intel|micron|hynix|samsung|cambricon|eda|tools?|equipment|computing|supercomput\w*|ai)\b"
+)
+OTHER_GOODS = re.compile(
+    r"\b(drones?|rice|wheat|corn|soybeans?|sugar|onions?|beef|pork|seafood|fish|steel|aluminium|aluminum|cars?|vehicles?|evs?|"
+    r"batter(y|ies)|solar|panels?|pharma\w*|drugs?|vaccines?|medic\w*|magnets?|rare[- ]earths?|graphite|lithium|cobalt|nickel|"
+    r"textiles?|cotton|garments?|apps?|tiktok|social media|oil|crude|gas|lng|banks?|cranes?|aircraft|timber|"
+    r"coal|fertili[sz]ers?|poultry|dairy|wine|whisky|tobacco|cameras?|routers?)\b"
+)
 _PHRASES = {name: (PHRASE_TRIGGERS[name], re.compile(pattern)) for name, pattern in PHRASE_CUES.items()}
 
 NEGATORS = re.compile(r"\b(not|no|never|n't|without|neither|nor|refus\w*|declin\w*|yet to|fail\w* to|won't|cannot|can't|didn't|hasn't|haven't|isn't|wasn't)\b")
@@ -98,6 +122,11 @@ def cue_counts(text: str) -> dict[str, float]:
     for name, (triggers, pattern) in _PHRASES.items():
         if any(trigger in lowered for trigger in triggers):
             counts[name] = len(pattern.findall(lowered))
+    chip_terms = len(CHIP_SCOPE.findall(lowered))
+    other_goods = len(OTHER_GOODS.findall(lowered))
+    counts["chip_scope"] = chip_terms
+    counts["other_goods"] = other_goods
+    counts["other_goods_only"] = float(other_goods > 0 and chip_terms == 0)
     return counts
 
 
@@ -110,11 +139,18 @@ def _negated(lowered: str, negator_ends: list[int], start: int) -> bool:
     return len(_TOKEN.findall(between)) < NEGATION_WINDOW and not any(p in between for p in ".;:")
 
 
-FEATURE_NAMES = tuple(name for family in CUE_FAMILIES for name in (family, f"not_{family}")) + tuple(PHRASE_CUES)
+SCOPE_FEATURES = ("chip_scope", "other_goods", "other_goods_only")
+FEATURE_NAMES = tuple(name for family in CUE_FAMILIES for name in (family, f"not_{family}")) + tuple(PHRASE_CUES) + SCOPE_FEATURES
 
 
 class CueFeatures(BaseEstimator, TransformerMixin):
-    """Turn texts into log-scaled counts of permit/ban/limit/urge cues, negated and not."""
+    """Turn texts into log-scaled counts of permit/ban/limit/urge cues, negated and not.
+
+    `weight` scales the cue columns against the thousands of n-gram columns beside them.
+    """
+
+    def __init__(self, weight: float = 1.0) -> None:
+        self.weight = weight
 
     def fit(self, texts, y=None):
         return self
@@ -124,7 +160,7 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         for text in texts:
             counts = cue_counts(text)
             rows.append([counts[name] for name in FEATURE_NAMES])
-        return sparse.csr_matrix(np.log1p(np.asarray(rows, dtype=np.float64)))
+        return sparse.csr_matrix(self.weight * np.log1p(np.asarray(rows, dtype=np.float64)))
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"cue_{name}" for name in FEATURE_NAMES], dtype=object)

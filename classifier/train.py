@@ -20,6 +20,7 @@ import sklearn
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_predict
 
 from classifier import config
+from classifier.artifacts import code_hash
 from classifier.corpus import load_corpus, split_frozen
 from classifier.evaluate import evaluate_rows, passage_metrics
 from classifier.model import build_pipeline
@@ -67,11 +68,12 @@ def train_model(model_dir: str | Path | None = None, *, search: bool = False, pr
     from classifier.predict import StanceModel  # local: predict imports train lazily too
 
     data_hash = corpus.data_hash
-    model_version = f"stance-{datetime.now(timezone.utc):%Y%m%d}-{hashlib.sha256((data_hash + json.dumps(params, sort_keys=True, default=str)).encode()).hexdigest()[:10]}"
+    model_version = f"stance-{datetime.now(timezone.utc):%Y%m%d}-{hashlib.sha256((data_hash + code_hash() + json.dumps(params, sort_keys=True, default=str)).encode()).hexdigest()[:10]}"
     meta = {
         "model_version": model_version,
         "labels": list(config.LABELS),
         "data_hash": data_hash,
+        "code_hash": code_hash(),
         "data_files": [p.name for p in corpus.files],
         "n_train_passages": len(train_rows),
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},

@@ -47,6 +47,19 @@ def test_cue_features_are_negation_aware():
     assert cue_counts("China approved purchases on condition that buyers also take domestic chips.")["condition_limit"] == 1
 
 
+def test_cue_features_read_reversals_by_where_they_go():
+    assert cue_counts("Tokyo has withdrawn last year's curbs on resist exports.")["reversal_permit"] == 1
+    assert cue_counts("The ministry revoked two of the exporter's licences for immersion scanners.")["revoked_permission"] == 1
+    assert cue_counts("Commerce took a dozen research institutes off the Entity List.")["delisted_permit"] == 1
+    assert cue_counts("The Commerce Department added a dozen institutes to the Entity List.")["delisted_permit"] == 0
+
+
+def test_cue_features_mark_trade_measures_on_other_goods():
+    assert cue_counts("Jakarta banned exports of raw nickel ore from January.")["other_goods_only"] == 1
+    assert cue_counts("Jakarta banned exports of nickel and of used chip-making equipment.")["other_goods_only"] == 0
+    assert cue_counts("Regulators slammed the door on foreign accelerators.")["idiom_ban"] == 1
+
+
 def test_char_ngram_features_match_scikit_learns_char_wb():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
