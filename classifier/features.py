@@ -54,9 +54,9 @@ PHRASE_CUES: dict[str, str] = {
     "revoked_permission": r"\b(revok\w*|withdr\w*|pull\w*|cancel\w*|rescind\w*|yank\w*|strip\w*|not renew\w*|declin\w* to renew|let\w* (it |them )?lapse|suspend\w*)\s+"
                           + _OBJECT + r"(licen[cs]es?|permits?|authori[sz]ations?|waivers?|exemptions?|approvals?|exceptions?)\b",
     # Idioms of headlinese, grouped by the direction they carry.
-    "idiom_ban": r"\b(slam\w* the door|shut\w* (the door|out)|shut\w* \w+ out|pull\w* the plug|turn\w* off the tap|freez\w* out|cold shoulder|red light|off the table|close\w* the door|cut\w* \w+ off|no longer (ship|sell|export|import|buy|receive|send)|can no longer|cannot (go|be sold|be shipped|be exported|enter|receive))",
+    "idiom_ban": r"\b(shut\w* (the door|out)|shut\w* (\w+ ){1,2}out\b|pull\w* the plug|turn\w* off the tap|freez\w* out|cold shoulder|red light|off the table|close\w* the door|cut\w* \w+ off|no longer (ship|sell|export|import|buy|receive|send)|can no longer|cannot (be sold|be shipped|be exported|enter|receive))",
     "idiom_permit": r"\b(open\w* the door|gives? (the )?nod|nod to|wav\w* through|green ?light\w*|back in business|clear\w* the way|lifeline|reprieve|carve-?out|thaw\w*|paves? the way|free to (ship|sell|export|import|buy))",
-    "idiom_limit": r"\b(think twice|short leash|ration\w*|rein\w* in|tighten\w* the screws|keep\w* \w+ (out of reach|in check)|ability to|access to|impair\w*|hobbl\w*|hamper\w*|constrain\w*|choke\w*|slow\w* (china|beijing|its|their)|stops? short of|narrow\w*|new controls|controls on|justify)",
+    "idiom_limit": r"\b(short leash|ration\w*|rein\w* in|tighten\w* the screws|keep\w* \w+ (out of reach|in check)|hobbl\w*|hamper\w*|constrain\w*|choke\w*|slow\w* (china|beijing|its|their)|stops? short of|narrow\w*|new controls|controls on|justify)",
     "defacto_ban": r"\b(de facto|de-facto|effective(ly)?|amounts? to an?|tantamount to an?)\s+(a\s+)?(ban|halt|embargo|block)",
     "condition_limit": r"\b(on (the )?condition|as a condition|conditional on|provided that|in exchange for|only if|only after|subject to|as long as|on the understanding|in return for|must also|so long as)\b",
     "presumption_denial": r"\bpresumption of denial\b",
@@ -72,7 +72,7 @@ PHRASE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "revoked_permission": ("licen", "permit", "authori", "waiver", "exemption", "approval", "exception"),
     "idiom_ban": ("door", "shut", "plug", "tap", "freez", "shoulder", "red light", "table", "cut", "no longer", "cannot"),
     "idiom_permit": ("door", "nod", "wav", "green", "business", "way", "lifeline", "reprieve", "carve", "thaw", "free to"),
-    "idiom_limit": ("twice", "leash", "ration", "rein", "screws", "keep", "ability", "access", "impair", "hobbl", "hamper",
+    "idiom_limit": ("leash", "ration", "rein", "screws", "keep", "hobbl", "hamper",
                     "constrain", "chok", "slow", "short of", "narrow", "controls", "justify"),
     "defacto_ban": ("facto", "effective", "amount"),
     "condition_limit": ("condition", "provided", "exchange", "only ", "subject to", "long as", "understanding",

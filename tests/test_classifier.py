@@ -57,7 +57,8 @@ def test_cue_features_read_reversals_by_where_they_go():
 def test_cue_features_mark_trade_measures_on_other_goods():
     assert cue_counts("Jakarta banned exports of raw nickel ore from January.")["other_goods_only"] == 1
     assert cue_counts("Jakarta banned exports of nickel and of used chip-making equipment.")["other_goods_only"] == 0
-    assert cue_counts("Regulators slammed the door on foreign accelerators.")["idiom_ban"] == 1
+    assert cue_counts("Regulators shut foreign accelerators out of state data centres.")["idiom_ban"] == 1
+    assert cue_counts("Regulators shut out foreign accelerators from state data centres.")["idiom_ban"] == 1
 
 
 def test_char_ngram_features_match_scikit_learns_char_wb():
