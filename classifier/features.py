@@ -94,6 +94,7 @@ OTHER_GOODS = re.compile(
     r"textiles?|cotton|garments?|apps?|tiktok|social media|oil|crude|gas|lng|banks?|cranes?|aircraft|timber|"
     r"coal|fertili[sz]ers?|poultry|dairy|wine|whisky|tobacco|cameras?|routers?)\b"
 )
+_SCOPE = re.compile(rf"(?P<chip>{CHIP_SCOPE.pattern})|(?P<other>{OTHER_GOODS.pattern})")  # one scan for both
 _PHRASES = {name: (PHRASE_TRIGGERS[name], re.compile(pattern)) for name, pattern in PHRASE_CUES.items()}
 
 NEGATORS = re.compile(r"\b(not|no|never|n't|without|neither|nor|refus\w*|declin\w*|yet to|fail\w* to|won't|cannot|can't|didn't|hasn't|haven't|isn't|wasn't)\b")
@@ -122,8 +123,12 @@ def cue_counts(text: str) -> dict[str, float]:
     for name, (triggers, pattern) in _PHRASES.items():
         if any(trigger in lowered for trigger in triggers):
             counts[name] = len(pattern.findall(lowered))
-    chip_terms = len(CHIP_SCOPE.findall(lowered))
-    other_goods = len(OTHER_GOODS.findall(lowered))
+    chip_terms = other_goods = 0
+    for match in _SCOPE.finditer(lowered):
+        if match.lastgroup == "chip":
+            chip_terms += 1
+        else:
+            other_goods += 1
     counts["chip_scope"] = chip_terms
     counts["other_goods"] = other_goods
     counts["other_goods_only"] = float(other_goods > 0 and chip_terms == 0)
@@ -164,6 +169,24 @@ class CueFeatures(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"cue_{name}" for name in FEATURE_NAMES], dtype=object)
+
+
+# Rule 6: a passage is labelled by its main clause. A leading time/concession clause ("Weeks after
+# Washington eased ..., Beijing ...") and trailing background ("..., after ...", "..., people familiar
+# said") are cut, so the main clause gets word features of its own.
+_LEADING_CLAUSE = re.compile(
+    r"^\s*(just |only |even |weeks |days |months |a week |two weeks |shortly |soon |a day |hours |years ){0,2}(after|as|while|since|although|though|"
+    r"despite|following|before|when|if|unless|until|because|amid|with|in the wake of|less than|more than)\b[^,]{0,160},\s*"
+)
+_TRAILING_CLAUSE = re.compile(
+    r",\s*(after|as|while|since|although|though|despite|following|before|when|even as|amid|which|who|according to|"
+    r"people familiar|sources said|a move|in a move)\b.*$"
+)
+
+
+def main_clause(text: str) -> str:
+    """The lower-cased text without a leading subordinate clause or trailing background."""
+    return _TRAILING_CLAUSE.sub("", _LEADING_CLAUSE.sub("", text.lower()))
 
 
 _WHITESPACE = re.compile(r"\s\s+")

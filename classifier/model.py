@@ -1,4 +1,4 @@
-"""The one scikit-learn Pipeline: word + character TF-IDF + cue features -> calibrated linear SVM."""
+"""The one scikit-learn Pipeline: word, main-clause word and character TF-IDF + cue features -> calibrated linear SVM."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from classifier.config import DEFAULT_PARAMS, RANDOM_STATE
-from classifier.features import CharNgramTfidf, CueFeatures
+from classifier.features import CharNgramTfidf, CueFeatures, main_clause
 
 CALIBRATION_FOLDS = 3
 
@@ -24,6 +24,8 @@ def build_pipeline(**params: Any) -> Pipeline:
             ("words", TfidfVectorizer(lowercase=True, sublinear_tf=True, ngram_range=(1, 2), min_df=1,
                                       token_pattern=r"(?u)\b\w[\w'-]*\b|%", dtype=np.float32)),
             ("chars", CharNgramTfidf(ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+            ("main_clause", TfidfVectorizer(preprocessor=main_clause, sublinear_tf=True, ngram_range=(1, 2), min_df=1,
+                                            token_pattern=r"(?u)\b\w[\w'-]*\b|%", dtype=np.float32)),
             ("cues", CueFeatures()),
         ])),
         ("clf", CalibratedClassifierCV(
