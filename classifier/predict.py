@@ -85,7 +85,7 @@ class StanceModel:
         passage_labels = [LABELS[i] for i in probs.argmax(axis=1)]
         confident = probs.max(axis=1) >= config.PASSAGE_LABEL_THRESHOLD
 
-        primary = self._primary(probs, passage_labels, confident, start, scores)
+        primary = self._primary(probs, weights, start)
         label_set = {l for l, ok in zip(passage_labels, confident) if ok} | {primary}
         evidence = {}
         for label in sorted(label_set - {"neutral"}):
@@ -107,15 +107,10 @@ class StanceModel:
         }
 
     @staticmethod
-    def _primary(probs, passage_labels, confident, start, scores) -> str:
-        """The headline's stance if it has one, else the lead event's, else the weighted scores'."""
-        if start and passage_labels[0] != "neutral" and confident[0]:
-            return passage_labels[0]
-        lead = [i for i in range(start, min(len(passage_labels), start + config.LEAD_PASSAGES))
-                if passage_labels[i] != "neutral" and confident[i]]
-        if lead:
-            return passage_labels[max(lead, key=lambda i: probs[i].max())]
-        return LABELS[int(np.argmax(scores))]
+    def _primary(probs, weights, start) -> str:
+        """The stance of the headline and lead event: their probabilities, the headline weighing most (rule 6)."""
+        lead = slice(0, start + config.LEAD_PASSAGES)
+        return LABELS[int(np.argmax((probs[lead] * weights[lead, None]).sum(axis=0)))]
 
     def _empty(self, title: str) -> dict:
         return {"label": "neutral", "labels": ["neutral"], "scores": {l: float(l == "neutral") for l in LABELS},
