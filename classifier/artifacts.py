@@ -34,14 +34,14 @@ def code_hash() -> str:
 
 def model_is_current(model_dir: str | Path | None = None) -> bool:
     """True when a saved model matches the corpus, the model code and this scikit-learn, judged from its sidecar alone."""
-    from classifier.corpus import load_corpus
+    from classifier.corpus import corpus_files, files_hash
 
     model_path, meta_path = model_paths(model_dir)
     if not model_path.is_file() or not meta_path.is_file():
         return False
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     return (meta.get("versions", {}).get("scikit-learn") == version("scikit-learn")
-            and meta.get("data_hash") == load_corpus().data_hash
+            and meta.get("data_hash") == files_hash(corpus_files())
             and meta.get("code_hash") == code_hash())
 
 

@@ -30,7 +30,8 @@ def default_model_dir() -> Path:
 # result is written to the model's metadata sidecar.
 DEFAULT_PARAMS = {
     "features__words__ngram_range": (1, 2),
-    "features__words__min_df": 1,
+    "features__words__min_df": 2,  # 2026-11-29: same CV and section-held-out CV as 1, a quarter of the vocabulary (crawl memory)
+    "features__main_clause__min_df": 2,
     "features__chars__ngram_range": (2, 5),
     "clf__estimator__C": 1.0,  # grid search 2026-11-29: CV macro-F1 0.876 (0.1: lower, 0.25/0.5: lower, 1.0 best)
 }

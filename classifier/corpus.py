@@ -24,11 +24,21 @@ class Corpus:
     @property
     def data_hash(self) -> str:
         """SHA-256 over the corpus files' bytes, in name order."""
-        digest = hashlib.sha256()
-        for path in sorted(self.files):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return files_hash(self.files)
+
+
+def corpus_files(data_dir: str | Path = DATA_DIR) -> list[Path]:
+    """The corpus files: every *.jsonl under data_dir, in name order."""
+    return sorted(Path(data_dir).glob("*.jsonl"))
+
+
+def files_hash(files: Iterable[Path]) -> str:
+    """SHA-256 over files' names and bytes, in name order (the corpus' data hash, without parsing it)."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -47,7 +57,7 @@ def read_jsonl(path: str | Path) -> list[dict]:
 
 def load_corpus(data_dir: str | Path = DATA_DIR) -> Corpus:
     """Every *.jsonl file under data_dir, split into passages and documents."""
-    files = sorted(Path(data_dir).glob("*.jsonl"))
+    files = corpus_files(data_dir)
     if not files:
         raise CorpusError(f"no corpus files in {data_dir}")
     rows = [row for path in files for row in read_jsonl(path)]

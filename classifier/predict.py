@@ -27,12 +27,17 @@ LOGGER = logging.getLogger(__name__)
 class StanceModel:
     """A fitted stance pipeline plus its metadata sidecar."""
 
-    def __init__(self, pipeline, meta: dict) -> None:
+    def __init__(self, pipeline, meta: dict, lean: bool = False) -> None:
         self.pipeline = pipeline
         self.meta = meta
         classes = list(pipeline.classes_)
         self._columns = [classes.index(label) for label in LABELS]
         self._linear = _stacked_calibrated_linear(pipeline)
+        if lean and self._linear is not None:
+            # The stacked copy is all predict_proba needs: free the members' own weights (a crawl
+            # worker's memory); pipeline.predict_proba no longer works on a lean model.
+            for member in pipeline.named_steps["clf"].calibrated_classifiers_:
+                member.estimator = None
 
     @property
     def version(self) -> str:
@@ -141,8 +146,8 @@ def _labelled(row: np.ndarray) -> dict:
     return {"label": LABELS[int(row.argmax())], "scores": {l: round(float(p), 4) for l, p in zip(LABELS, row)}}
 
 
-def load_model(model_dir: str | Path | None = None) -> StanceModel:
-    """Load a model we trained; refuse one saved by other scikit-learn versions."""
+def load_model(model_dir: str | Path | None = None, lean: bool = False) -> StanceModel:
+    """Load a model we trained; refuse one saved by other scikit-learn versions. `lean`: see StanceModel."""
     model_path, meta_path = model_paths(model_dir)
     if not model_path.is_file() or not meta_path.is_file():
         raise ModelError(f"no trained model in {model_path.parent} (run `chipwatch train`)")
@@ -153,7 +158,7 @@ def load_model(model_dir: str | Path | None = None) -> StanceModel:
     with warnings.catch_warnings():
         warnings.simplefilter("error", InconsistentVersionWarning)
         pipeline = joblib.load(model_path)
-    return StanceModel(pipeline, meta)
+    return StanceModel(pipeline, meta, lean=lean)
 
 
 def load_or_train(model_dir: str | Path | None = None, progress=None) -> StanceModel:

@@ -63,7 +63,7 @@ def train_model(model_dir: str | Path | None = None, *, search: bool = False, pr
     cv_predicted = cross_val_predict(build_pipeline(**params), texts, labels, cv=folds, n_jobs=1)
     cv = passage_metrics(labels, list(cv_predicted))
     _say(progress, f"cross-validated macro-F1 {cv['macro_f1']:.3f}; fitting the final model")
-    pipeline = build_pipeline(**params).fit(texts, labels)
+    pipeline = drop_pruned_terms(build_pipeline(**params).fit(texts, labels))
 
     from classifier.predict import StanceModel  # local: predict imports train lazily too
 
@@ -96,6 +96,16 @@ def train_model(model_dir: str | Path | None = None, *, search: bool = False, pr
     _say(progress, f"saved {model_version} (frozen-split macro-F1 {meta['metrics']['frozen_eval']['macro_f1']:.3f}, "
                    f"document accuracy {meta['metrics']['documents']['primary_accuracy']:.3f})")
     return meta
+
+
+def drop_pruned_terms(pipeline):
+    """Delete the vectorizers' `stop_words_` (every term min_df pruned): introspection only, and most of
+    the model's size and of a crawl worker's memory (scikit-learn's docs say it can be removed)."""
+    for _, step in pipeline.named_steps["features"].transformer_list:
+        for vectorizer in (step, getattr(step, "counts_", None)):
+            if hasattr(vectorizer, "stop_words_"):
+                del vectorizer.stop_words_
+    return pipeline
 
 
 def save_model(pipeline, meta: dict, model_dir: str | Path | None = None) -> Path:

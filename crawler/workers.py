@@ -16,7 +16,7 @@ def _load(model_dir: str) -> None:
     global _MODEL
     from classifier.predict import load_model
 
-    _MODEL = load_model(model_dir)
+    _MODEL = load_model(model_dir, lean=True)
 
 
 def process_document(title: str, text: str, kind: str, classify: bool) -> tuple[dict | None, object]:

@@ -88,6 +88,15 @@ def test_fast_probabilities_equal_the_pipelines(model):
     assert np.allclose(fast, reference, atol=1e-12)
 
 
+def test_lean_model_gives_the_same_probabilities_with_less_held(model, model_dir):
+    from classifier.predict import load_model
+
+    lean = load_model(model_dir, lean=True)
+    texts = [r["text"] for r in load_corpus().passages[:200]]
+    assert np.array_equal(lean.predict_proba(texts), model.predict_proba(texts))
+    assert all(member.estimator is None for member in lean.pipeline.named_steps["clf"].calibrated_classifiers_)
+
+
 def test_metadata_sidecar(model, model_dir):
     meta = json.loads((model_dir / "stance.meta.json").read_text())
     assert meta["labels"] == list(LABELS)
