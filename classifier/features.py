@@ -192,7 +192,7 @@ def main_clause(text: str) -> str:
 _WHITESPACE = re.compile(r"\s\s+")
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=20_000)  # ~1.5 KB an entry: bounded for a long-running crawl worker
 def word_char_ngrams(word: str, low: int = 2, high: int = 5) -> tuple[str, ...]:
     """scikit-learn's char_wb n-grams of one word, padded with spaces; cached, as words recur."""
     padded = f" {word} "
@@ -208,6 +208,9 @@ def word_char_ngrams(word: str, low: int = 2, high: int = 5) -> tuple[str, ...]:
 def words_of(text: str) -> list[str]:
     """Lower-cased whitespace-separated words, as char_wb sees them."""
     return _WHITESPACE.sub(" ", text.lower()).split()
+
+
+WORD_CACHE_SIZE = 50_000  # distinct words whose columns are kept (~1 KB each); news vocabularies are mostly shorter
 
 
 class CharNgramTfidf(BaseEstimator, TransformerMixin):
@@ -239,7 +242,7 @@ class CharNgramTfidf(BaseEstimator, TransformerMixin):
             vocabulary = self.counts_.vocabulary_
             low, high = self.ngram_range
             columns = [vocabulary[g] for g in word_char_ngrams(word, low, high) if g in vocabulary]
-            if len(self._word_columns) < 500_000:  # bound the cache on endless streams of new words
+            if len(self._word_columns) < WORD_CACHE_SIZE:  # bound the cache on endless streams of new words
                 self._word_columns[word] = columns
         return columns
 

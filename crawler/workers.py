@@ -6,17 +6,34 @@ The crawl process then only downloads, extracts and stores, and never loads scik
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 _MODEL = None
+PARENT_CHECK_SECONDS = 1.0
 
 
-def _load(model_dir: str) -> None:
+def _init(model_dir: str) -> None:
+    """Worker start: watch the crawl process, then load the model (if there is one)."""
     global _MODEL
-    from classifier.predict import load_model
+    _exit_with_parent(os.getppid())
+    if model_dir:
+        from classifier.predict import load_model
 
-    _MODEL = load_model(model_dir, lean=True)
+        _MODEL = load_model(model_dir, lean=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A crawl killed outright (SIGKILL, OOM) cannot shut its pool down: without this its worker would
+    live on, holding the model, as an orphan. The worker exits once it has been re-parented."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def process_document(title: str, text: str, kind: str, classify: bool) -> tuple[dict | None, object]:
@@ -31,4 +48,4 @@ def start_pool(model_dir: str | Path | None, workers: int) -> ProcessPoolExecuto
     """Worker processes that each load the (already trained) model once, if there is one."""
     # spawn, not fork: the parent runs a Twisted/asyncio reactor that a forked child must not inherit
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_load if model_dir else None, initargs=(str(model_dir),) if model_dir else ())
+                               initializer=_init, initargs=(str(model_dir) if model_dir else "",))

@@ -4,6 +4,7 @@ Crawl-delay, the single-instance lock and the scheduler's clean stop."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import signal
 import subprocess
 import sys
@@ -84,6 +85,23 @@ def test_failing_source_is_disabled_after_30_failures_and_reported(tmp_path, db_
     assert "no source due" in again.stdout, "a disabled source is not polled again"
 
 
+def _children(pid: int) -> list[int]:
+    """Direct child processes of pid, from /proc."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while pid exists and is not a zombie."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 def test_sigkill_mid_crawl_loses_nothing_and_resume_completes(tmp_path, db_path):
     with site_with_articles(30, delay=0.15) as site:
         command = [sys.executable, "-m", "chipwatch", "crawl", "--db", str(db_path), "--no-classify", *FAST,
@@ -98,9 +116,15 @@ def test_sigkill_mid_crawl_loses_nothing_and_resume_completes(tmp_path, db_path)
                     stored = open_db(db_path)["documents"].count
                 except Exception:
                     stored = 0
+        workers = _children(child.pid)
+        assert workers, "the crawl runs its worker process"
         child.kill()
         child.wait()
         assert child.returncode == -signal.SIGKILL
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(map(_alive, workers)), "the killed crawl's worker exited too (no orphan holding the model)"
         db = open_db(db_path)
         kept = db["documents"].count
         assert 6 <= kept < 30, "some pages were stored before the kill, not all"
