@@ -95,7 +95,8 @@ OTHER_GOODS = re.compile(
     r"coal|fertili[sz]ers?|poultry|dairy|wine|whisky|tobacco|cameras?|routers?)\b"
 )
 _SCOPE = re.compile(rf"(?P<chip>{CHIP_SCOPE.pattern})|(?P<other>{OTHER_GOODS.pattern})")  # one scan for both
-_PHRASES = {name: (PHRASE_TRIGGERS[name], re.compile(pattern)) for name, pattern in PHRASE_CUES.items()}
+_PHRASES = {name: (frozenset(PHRASE_TRIGGERS[name]), re.compile(pattern)) for name, pattern in PHRASE_CUES.items()}
+_ALL_TRIGGERS = tuple(sorted(set().union(*PHRASE_TRIGGERS.values())))  # one substring test each per text
 
 NEGATORS = re.compile(r"\b(not|no|never|n't|without|neither|nor|refus\w*|declin\w*|yet to|fail\w* to|won't|cannot|can't|didn't|hasn't|haven't|isn't|wasn't)\b")
 NEGATION_WINDOW = 4  # tokens before a cue that a negator reaches
@@ -120,8 +121,9 @@ def cue_counts(text: str) -> dict[str, float]:
         if negator_ends and _negated(lowered, negator_ends, match.start()):
             family = f"not_{family}"
         counts[family] += 1
+    present = {trigger for trigger in _ALL_TRIGGERS if trigger in lowered}
     for name, (triggers, pattern) in _PHRASES.items():
-        if any(trigger in lowered for trigger in triggers):
+        if not present.isdisjoint(triggers):
             counts[name] = len(pattern.findall(lowered))
     chip_terms = other_goods = 0
     for match in _SCOPE.finditer(lowered):
