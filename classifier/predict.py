@@ -61,7 +61,7 @@ class StanceModel:
         texts = list(texts)
         if self._linear is None:
             return self.pipeline.predict_proba(texts)[:, self._columns]
-        weights, intercepts, slopes, offsets, members = self._linear
+        _, intercepts, slopes, offsets, members = self._linear
         decision = intercepts + sum(transformer.transform(texts) @ block for transformer, block in self._blocks)
         calibrated = expit(-(slopes * decision + offsets))
         n_classes = len(self.pipeline.classes_)
