@@ -56,7 +56,7 @@ def ensure_trained(model_dir: str | Path | None = None, progress=None) -> Path:
     if not model_is_current(model_dir):
         from classifier.train import train_model
 
-        (progress or announce)("training the stance model from the corpus (first use or corpus changed, ~30 s)")
+        (progress or announce)("training the stance model from the corpus (first use, or corpus or model code changed, ~45 s)")
         train_model(model_dir, progress=progress)
     return model_paths(model_dir)[0].parent
 
