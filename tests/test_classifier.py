@@ -81,6 +81,15 @@ def test_corpus_is_valid_and_large_enough():
     assert report.hard_share >= 0.25
 
 
+def test_fresh_holdout_stays_out_of_the_corpus():
+    holdout = read_jsonl(Path(__file__).resolve().parent.parent / "classifier" / "holdout" / "fresh_holdout.jsonl")
+    corpus = load_corpus()
+    texts = {r["text"] for r in corpus.passages} | {r["text"] for r in corpus.documents}
+    assert len(holdout) == 198
+    assert not texts & {r["text"] for r in holdout}
+    assert not any("holdout" in str(path) for path in corpus.files)
+
+
 def test_fast_probabilities_equal_the_pipelines(model):
     texts = [r["text"] for r in load_corpus().passages[:500]]
     fast = model.predict_proba(texts)
